@@ -1,0 +1,40 @@
+# `make run`: the registry on the local stack.  `make test`: every test.
+# Both create .venv and install what is missing into it first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint unit functional e2e bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m infra.local.run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy chalicelib
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+functional: $(STAMP)
+	$(BIN)/pytest tests/functional
+
+e2e: $(STAMP)
+	$(BIN)/pytest tests/e2e
+
+test: lint
+	$(BIN)/pytest tests
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

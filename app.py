@@ -1,0 +1,62 @@
+"""Pantry's routes: each one parses, calls chalicelib, and answers.
+
+Routes have a fixed number of segments (no greedy paths); Chalice strips the
+trailing slash, so `/{repo}/simple/{project}` serves both forms and the view
+redirects to the canonical one. Path parameters arrive percent-encoded.
+"""
+
+from __future__ import annotations
+
+from chalice import Chalice, Response
+
+from chalicelib.http import file_views, management_views, simple_views, upload_views
+
+app = Chalice(app_name="pantry")
+# Uploads are binary: API Gateway base64-encodes them only for declared types.
+app.api.binary_types.append("multipart/form-data")
+
+UPLOAD_TYPES = ["multipart/form-data"]
+
+
+# Management API (/v1 is a reserved repository name, so it never meets {repo}).
+@app.route("/v1/repositories", methods=["GET"])
+def list_repositories() -> Response:
+    return management_views.list_repositories(app.current_request)
+
+
+@app.route("/v1/repositories", methods=["POST"])
+def create_repository() -> Response:
+    return management_views.create_repository(app.current_request)
+
+
+@app.route("/v1/repositories/{name}", methods=["GET"])
+def describe_repository(name: str) -> Response:
+    return management_views.describe_repository(app.current_request, name)
+
+
+# Legacy upload API: twine and uv publish POST to the repository URL.
+@app.route("/{repo}", methods=["POST"], content_types=UPLOAD_TYPES)
+def upload(repo: str) -> Response:
+    return upload_views.legacy_upload(app.current_request, repo)
+
+
+@app.route("/{repo}/legacy", methods=["POST"], content_types=UPLOAD_TYPES)
+def upload_legacy(repo: str) -> Response:
+    return upload_views.legacy_upload(app.current_request, repo)
+
+
+# Simple repository API.
+@app.route("/{repo}/simple", methods=["GET"])
+def simple_root(repo: str) -> Response:
+    return simple_views.project_list(app.current_request, repo)
+
+
+@app.route("/{repo}/simple/{project}", methods=["GET"])
+def simple_project(repo: str, project: str) -> Response:
+    return simple_views.project_page(app.current_request, repo, project)
+
+
+# File URLs on the simple pages, and their PEP 658 `.metadata` siblings.
+@app.route("/{repo}/files/{project}/{filename}", methods=["GET", "HEAD"])
+def download(repo: str, project: str, filename: str) -> Response:
+    return file_views.download(app.current_request, repo, project, filename)

@@ -1,0 +1,1 @@
+"""Pantry's Lambda code: everything app.py's routes and handlers call."""

@@ -1,0 +1,1 @@
+"""HTTP edges: content negotiation, multipart parsing, error -> status mapping."""

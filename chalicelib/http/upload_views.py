@@ -1,0 +1,34 @@
+"""The legacy upload API (`POST {repo}/`), as twine, uv publish and poetry speak it."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from chalice.app import Request, Response
+
+from chalicelib.auth.policy import Action, authorize
+from chalicelib.errors import PantryError
+from chalicelib.http.errors import answers_errors
+from chalicelib.observability import count, logger
+from chalicelib.uploads.service import upload_file
+
+
+def _count_rejection(error: PantryError) -> None:
+    count("UploadRejected", reason=error.reason)
+    logger.info("upload rejected", extra={"reason": error.reason, "detail": error.message})
+
+
+@answers_errors(on_error=_count_rejection)
+def legacy_upload(request: Request, raw_repository: str) -> Response:
+    repository_name = unquote(raw_repository)
+    authorize(request.headers.get("authorization"), Action.UPLOAD, repository_name)
+    body = request.raw_body
+    stored = upload_file(
+        repository_name,
+        body if isinstance(body, bytes) else body.encode(),
+        request.headers.get("content-type"),
+    )
+    count("Upload", outcome="stored" if stored else "identical")
+    # twine needs exactly 200, also for an identical re-upload (a CI retry).
+    message = "Stored.\n" if stored else "The identical file is already stored.\n"
+    return Response(body=message, status_code=200, headers={"Content-Type": "text/plain"})

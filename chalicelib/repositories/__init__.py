@@ -1,0 +1,1 @@
+"""Repositories: one protocol, one implementation per mode."""

@@ -1,0 +1,47 @@
+"""What every repository mode offers the HTTP layer.
+
+Standard repositories hold files; remote ones (a later issue) cache an upstream
+index; virtual ones merge others. Routes speak only to this protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from packaging.utils import NormalizedName
+
+from chalicelib.simple.model import ProjectList, ProjectPage
+from chalicelib.uploads.archive import CoreMetadata
+from chalicelib.uploads.form import CheckedUpload
+
+STANDARD = "standard"
+REMOTE = "remote"
+VIRTUAL = "virtual"
+MODES = (STANDARD, REMOTE, VIRTUAL)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """Where a file's bytes are, for a download."""
+
+    filename: str
+    size: int
+    sha256: str
+    blob_key: str
+    metadata_key: str | None
+
+
+class Repository(Protocol):
+    name: str
+    mode: str
+
+    def list_projects(self) -> ProjectList: ...
+
+    def project_page(self, canonical_name: NormalizedName) -> ProjectPage: ...
+
+    def stored_file(self, canonical_name: NormalizedName, filename: str) -> StoredFile: ...
+
+    def add_file(self, upload: CheckedUpload, metadata: CoreMetadata | None) -> bool:
+        """Store an upload; False when the identical file was there already."""
+        ...

@@ -1,0 +1,56 @@
+"""The one reader of the environment.
+
+Lambda (and `chalice local`, from the stage in .chalice/config.json) set these
+variables before app.py is imported; the local stack and the tests set them the
+same way. Nothing else in chalicelib reads os.environ.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    repositories_table: str
+    projects_table: str
+    files_table: str
+    bucket: str
+    # The deployment-wide admin token (locally from PANTRY_ADMIN_TOKEN).
+    admin_token: str
+    max_file_bytes: int
+    presign_seconds: int
+    aws_endpoint_url: str | None
+    region: str
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    stage = _env("PANTRY_STAGE", "local")
+    prefix = f"pantry-{stage}"
+    return Settings(
+        stage=stage,
+        repositories_table=_env("PANTRY_REPOSITORIES_TABLE", f"{prefix}-repositories"),
+        projects_table=_env("PANTRY_PROJECTS_TABLE", f"{prefix}-projects"),
+        files_table=_env("PANTRY_FILES_TABLE", f"{prefix}-files"),
+        bucket=_env("PANTRY_BUCKET", f"{prefix}-files"),
+        admin_token=os.environ.get("PANTRY_ADMIN_TOKEN", ""),
+        max_file_bytes=int(_env("PANTRY_MAX_FILE_BYTES", str(100 * MIB))),
+        presign_seconds=int(_env("PANTRY_PRESIGN_SECONDS", "300")),
+        aws_endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
+        region=os.environ.get("AWS_REGION") or _env("AWS_DEFAULT_REGION", "us-east-1"),
+    )
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests that change the environment call this)."""
+    get_settings.cache_clear()

@@ -1,0 +1,1 @@
+"""The simple repository API: one PEP 691-shaped model, two renderers."""

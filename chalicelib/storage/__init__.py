@@ -1,0 +1,1 @@
+"""Adapters to DynamoDB (PynamoDB models) and S3 (blobs, presigned URLs)."""

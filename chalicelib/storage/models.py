@@ -1,0 +1,91 @@
+"""PynamoDB models: the metadata of repositories, projects and files.
+
+Every hot path reads by primary key or queries one partition (a project page is
+one Query on `project_key`, a download one GetItem): that stays cheap on DynamoDB
+and on moto alike, and never grows with the size of the repository.
+
+Table names come from settings when this module is imported (PynamoDB reads
+`Meta` at class definition); Lambda and the local stack set them beforehand.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from pynamodb.attributes import (
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+from chalicelib.settings import get_settings
+
+_settings = get_settings()
+
+
+@lru_cache(maxsize=1)
+def transaction_connection() -> Connection:
+    """The connection PynamoDB transactions (TransactWrite) run on."""
+    return Connection(region=_settings.region)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RepositoryRecord(Model):
+    class Meta:
+        table_name = _settings.repositories_table
+        region = _settings.region
+
+    name = UnicodeAttribute(hash_key=True)
+    mode = UnicodeAttribute()  # standard | remote | virtual
+    description = UnicodeAttribute(default="")
+    create_time = UTCDateTimeAttribute(default_for_new=utcnow)
+
+
+class ProjectRecord(Model):
+    """One project of one repository; the partition is the repository's root page."""
+
+    class Meta:
+        table_name = _settings.projects_table
+        region = _settings.region
+
+    repository = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)  # PEP 503-normalized
+    display_name = UnicodeAttribute()  # as first uploaded
+    last_upload_time = UTCDateTimeAttribute(default_for_new=utcnow)
+
+
+def project_key(repository: str, canonical_name: str) -> str:
+    return f"{repository}/{canonical_name}"
+
+
+class FileRecord(Model):
+    """One distribution file; the partition is one project's simple page."""
+
+    class Meta:
+        table_name = _settings.files_table
+        region = _settings.region
+
+    project_key = UnicodeAttribute(hash_key=True)  # "{repository}/{canonical name}"
+    filename = UnicodeAttribute(range_key=True)
+    repository = UnicodeAttribute()
+    project = UnicodeAttribute()  # PEP 503-normalized
+    version = UnicodeAttribute()  # PEP 440-normalized
+    packagetype = UnicodeAttribute()  # bdist_wheel | sdist
+    size = NumberAttribute()
+    sha256 = UnicodeAttribute()
+    blake2_256 = UnicodeAttribute()
+    requires_python = UnicodeAttribute(null=True)
+    blob_key = UnicodeAttribute()
+    # PEP 658: the wheel's METADATA, stored beside the blob; None for sdists.
+    metadata_sha256 = UnicodeAttribute(null=True)
+    upload_time = UTCDateTimeAttribute(default_for_new=utcnow)
+
+    @property
+    def metadata_key(self) -> str:
+        return f"{self.blob_key}.metadata"

@@ -1,0 +1,1 @@
+"""The legacy upload API: form checks, archive checks, the upload service."""
