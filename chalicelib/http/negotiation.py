@@ -57,7 +57,8 @@ def choose_media_type(accept: str | None) -> str:
     for rank, offered in enumerate(_OFFERED):
         quality, named = _match(offered, ranges)
         if quality > 0:
-            tie_break = -rank if named else int(offered == TEXT_HTML) - len(_OFFERED)
+            # Named: our order (JSON first). Wildcard only: text/html first.
+            tie_break = -rank if named or offered == TEXT_HTML else -rank - len(_OFFERED)
             candidates.append((quality, named, tie_break, offered))
     if not candidates:
         raise NotAcceptable(

@@ -130,7 +130,8 @@ class StandardRepository:
 
         record = self._new_record(upload, metadata, blob_key)
         try:
-            self._commit(record, upload.raw_name)
+            # Clients may respell the name in the form; the metadata's is the author's.
+            self._commit(record, metadata.name if metadata else upload.raw_name)
         except TransactWriteError:
             winner = self._existing(upload)
             if winner is not None and winner.sha256 == upload.sha256:

@@ -39,10 +39,11 @@ def delete_blobs(*keys: str) -> None:
         )
 
 
-def presigned_get_url(key: str) -> str:
+def presigned_url(key: str, method: str = "get_object") -> str:
+    """A short-lived URL for `method` (get_object or head_object) on one blob."""
     settings = get_settings()
     url: str = _s3().generate_presigned_url(
-        "get_object",
+        method,
         Params={"Bucket": settings.bucket, "Key": key},
         ExpiresIn=settings.presign_seconds,
     )

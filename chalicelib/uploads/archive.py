@@ -7,6 +7,7 @@ A wheel must carry exactly one top-level `*.dist-info/METADATA`; an sdist's
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import tarfile
@@ -20,16 +21,17 @@ from packaging.utils import canonicalize_name
 from chalicelib.errors import InvalidRequest
 from chalicelib.uploads.form import WHEEL, CheckedUpload
 
-# METADATA is a few KiB; anything this large is not a real one (zip bomb guard).
-_MAX_METADATA_BYTES = 8 * 1024 * 1024
 # The fields installers act on are validated strictly; cosmetic ones are not, so a
 # wheel built by an older backend (a 2.4 field in 2.1 metadata) is still accepted.
+# A zip bomb guard: the sizes a wheel declares for its members, summed.
+_MAX_UNPACKED_BYTES = 1024**3
 _CHECKED_FIELDS = ("metadata_version", "name", "version", "requires_python", "requires_dist")
 
 
 @dataclass(frozen=True)
 class CoreMetadata:
     raw: bytes  # METADATA (wheel) or PKG-INFO (sdist), as in the archive
+    name: str  # the project's name as its metadata spells it
     requires_python: str | None
     # PEP 658 serves a wheel's METADATA at `{file URL}.metadata`; an sdist's
     # PKG-INFO may be marked dynamic, so it is read but not served.
@@ -47,55 +49,71 @@ def _reject(message: str, reason: str) -> InvalidRequest:
 def _read_wheel_metadata(upload: CheckedUpload) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(upload.content)) as wheel:
+            # Every member must decompress with the right CRC: installers unpack all.
+            if sum(info.file_size for info in wheel.infolist()) > _MAX_UNPACKED_BYTES:
+                raise _reject(
+                    f"{upload.filename} unpacks to more than {_MAX_UNPACKED_BYTES} bytes.",
+                    "archive-too-large",
+                )
+            damaged = wheel.testzip()
             candidates = [
                 info
                 for info in wheel.infolist()
                 if info.filename.count("/") == 1 and info.filename.endswith(".dist-info/METADATA")
             ]
-            if len(candidates) != 1:
-                raise _reject(
-                    f"{upload.filename} must contain exactly one "
-                    "'<name>-<version>.dist-info/METADATA'; it has "
-                    f"{len(candidates)}.",
-                    "wheel-metadata-missing",
-                )
-            if candidates[0].file_size > _MAX_METADATA_BYTES:
-                raise _reject(f"{upload.filename}: METADATA is too large.", "metadata-size")
-            return wheel.read(candidates[0])
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
-        if isinstance(error, InvalidRequest):
-            raise
+            metadata = wheel.read(candidates[0]) if len(candidates) == 1 else None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        damaged = "the archive"
+    if damaged is not None:
         raise _reject(
-            f"{upload.filename} is not a valid wheel: it does not open as a zip archive.",
-            "bad-archive",
-        ) from None
+            f"{upload.filename} is not a valid wheel: {damaged} does not unzip.", "bad-archive"
+        )
+    if metadata is None:
+        raise _reject(
+            f"{upload.filename} must contain exactly one '<name>-<version>.dist-info/METADATA'; "
+            f"it has {len(candidates)}.",
+            "wheel-metadata-missing",
+        )
+    return metadata
+
+
+def _check_gzip_stream(upload: CheckedUpload) -> None:
+    """Decompress to the end (in chunks): a cut-off or corrupted .tar.gz fails here,
+    even where tarfile would stop early at the end-of-archive marker."""
+    unpacked = 0
+    with gzip.GzipFile(fileobj=io.BytesIO(upload.content)) as stream:
+        while chunk := stream.read(1024 * 1024):
+            unpacked += len(chunk)
+            if unpacked > _MAX_UNPACKED_BYTES:
+                raise _reject(
+                    f"{upload.filename} unpacks to more than {_MAX_UNPACKED_BYTES} bytes.",
+                    "archive-too-large",
+                )
 
 
 def _read_sdist_pkg_info(upload: CheckedUpload) -> bytes | None:
+    pkg_info = None
     try:
+        _check_gzip_stream(upload)
         with tarfile.open(fileobj=io.BytesIO(upload.content), mode="r:gz") as sdist:
             for member in sdist:
                 parts = member.name.split("/")
                 if len(parts) == 2 and parts[1] == "PKG-INFO" and member.isfile():
-                    if member.size > _MAX_METADATA_BYTES:
-                        raise _reject(f"{upload.filename}: PKG-INFO is too large.", "metadata-size")
                     extracted = sdist.extractfile(member)
-                    return extracted.read() if extracted else None
-            return None
-    except (tarfile.TarError, EOFError, OSError, ValueError) as error:
-        if isinstance(error, InvalidRequest):
-            raise
+                    pkg_info = extracted.read() if extracted else None
+    except (tarfile.TarError, EOFError, OSError, ValueError):
         raise _reject(
             f"{upload.filename} is not a valid sdist: it does not open as a .tar.gz archive.",
             "bad-archive",
         ) from None
+    return pkg_info
 
 
-def _parse(raw_bytes: bytes, upload: CheckedUpload, source: str) -> Metadata:
+def _parse(raw_bytes: bytes, upload: CheckedUpload, source: str) -> tuple[Metadata, RawMetadata]:
     raw, _unparsed = parse_email(raw_bytes)
     checked = cast(RawMetadata, {key: raw[key] for key in _CHECKED_FIELDS if key in raw})  # type: ignore[literal-required]
     try:
-        return Metadata.from_raw(checked, validate=True)
+        return Metadata.from_raw(checked, validate=True), raw
     except ExceptionGroup as group:
         first = group.exceptions[0]
         detail = str(first) if isinstance(first, InvalidMetadata) else str(group)
@@ -116,7 +134,7 @@ def read_core_metadata(upload: CheckedUpload) -> CoreMetadata | None:
         source = "PKG-INFO"
     if raw_bytes is None:
         return None
-    metadata = _parse(raw_bytes, upload, source)
+    metadata, raw = _parse(raw_bytes, upload, source)
     if canonicalize_name(metadata.name) != upload.canonical_name:
         raise _reject(
             f"{upload.filename}: its {source} names the project {metadata.name!r}, "
@@ -129,9 +147,10 @@ def read_core_metadata(upload: CheckedUpload) -> CoreMetadata | None:
             f"not {str(upload.version)!r}.",
             "metadata-version-mismatch",
         )
-    requires_python = str(metadata.requires_python) if metadata.requires_python else None
     return CoreMetadata(
         raw=raw_bytes,
-        requires_python=requires_python,
+        name=metadata.name,
+        # The author's spelling: str(SpecifierSet) would reorder the clauses.
+        requires_python=raw.get("requires_python"),
         servable=upload.packagetype == WHEEL,
     )

@@ -94,9 +94,9 @@ def sdist_bytes(dist: Dist, with_pkg_info: bool = True) -> bytes:
         ).encode(),
     }
     if with_pkg_info:
-        files[f"{top}/PKG-INFO"] = dist.metadata().replace(
-            "Metadata-Version: 2.1", "Metadata-Version: 2.2"
-        ).encode()
+        files[f"{top}/PKG-INFO"] = (
+            dist.metadata().replace("Metadata-Version: 2.1", "Metadata-Version: 2.2").encode()
+        )
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as archive:
         for path, data in sorted(files.items()):

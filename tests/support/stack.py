@@ -1,0 +1,82 @@
+"""Start the real local stack (`python -m infra.local.run`) for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LocalStack:
+    base_url: str
+    moto_url: str
+    token: str
+    port: int
+    process: subprocess.Popen[str]
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start_stack(log_path: Path, token: str, timeout: float = 120.0) -> LocalStack:
+    port, moto_port = free_port(), free_port()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    environment.update(
+        PANTRY_PORT=str(port), PANTRY_MOTO_PORT=str(moto_port), PANTRY_ADMIN_TOKEN=token
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local.run"],
+        cwd=PROJECT_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    log = log_path.open("w")
+    ready = threading.Event()
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.write(line)
+            log.flush()
+            if line.strip() == "Ready.":
+                ready.set()
+        log.close()
+
+    threading.Thread(target=drain, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while not ready.wait(0.2):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the local stack did not start; see {log_path}")
+    return LocalStack(
+        base_url=f"http://127.0.0.1:{port}",
+        moto_url=f"http://127.0.0.1:{moto_port}",
+        token=token,
+        port=port,
+        process=process,
+        log_path=log_path,
+    )
