@@ -19,6 +19,11 @@ UPLOAD_TYPES = ["multipart/form-data"]
 
 
 # Management API (/v1 is a reserved repository name, so it never meets {repo}).
+@app.route("/v1/health", methods=["GET"])
+def health() -> Response:
+    return management_views.health()
+
+
 @app.route("/v1/repositories", methods=["GET"])
 def list_repositories() -> Response:
     return management_views.list_repositories(app.current_request)

@@ -17,6 +17,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import socket
@@ -131,35 +132,38 @@ def make_corpus(work: Path, versions: int) -> tuple[Path, str, dict[str, str], s
     return out / "dist", "bench-app", dict.fromkeys(names, "1.1"), "tests/support/dists.py"
 
 
-def create_repository(url: str, token: str, name: str) -> None:
-    body = json.dumps({"name": name, "mode": "standard"}).encode()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    request = urllib.request.Request(f"{url}/v1/repositories", body, headers, method="POST")
+def call(url: str, authorization: str, payload: dict | None = None, accept: str = "") -> dict:
+    """A JSON request (POST when there is a payload); SystemExit with the reason on 4xx/5xx."""
+    data = json.dumps(payload).encode() if payload is not None else None
+    headers = {"Authorization": authorization, "Accept": accept or "application/json"}
+    request = urllib.request.Request(url, data, headers | {"Content-Type": "application/json"})
     try:
-        urllib.request.urlopen(request, timeout=30).close()
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return json.load(answer)
     except urllib.error.HTTPError as error:
-        raise SystemExit(f"bench: creating {name}: {error.code} {error.read()[:300]!r}") from None
+        raise SystemExit(f"bench: {url}: {error.code} {error.read()[:300]!r}") from None
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[int, float, float]:
+    """Run a client: its exit code, wall seconds and CPU seconds (its output on failure)."""
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        output = (done.stdout + done.stderr)[-2000:]
+        say(f"{Path(command[0]).name} exited {done.returncode}:\n{output}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return done.returncode, wall, round(cpu, 2)
 
 
 def upload(files: list[Path], url: str, repo: str, token: str, env: dict[str, str]) -> dict:
     env = dict(env, TWINE_USERNAME="__token__", TWINE_PASSWORD=token)
     command = [str(BIN / "twine"), "upload", "--non-interactive", "--disable-progress-bar"]
     command += ["--repository-url", f"{url}/{repo}/", *map(str, files)]
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    if done.returncode:
-        say(f"twine exited {done.returncode}:\n{(done.stdout + done.stderr)[-2000:]}")
+    code, wall, cpu = timed(command, env)
     rate = round(len(files) / wall, 1)
     return {"files": len(files), "wall_s": round(wall, 2), "files_per_s": rate,
-            "twine_exit": done.returncode}  # fmt: skip
-
-
-def listed_projects(url: str, repo: str, auth: str) -> int:
-    headers = {"Accept": ACCEPTS["json"], "Authorization": auth}
-    request = urllib.request.Request(f"{url}/{repo}/simple/", headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return len(json.load(answer)["projects"])
+            "twine_exit": code, "twine_cpu_s": cpu}  # fmt: skip
 
 
 def load(url: str, paths: list[str], accept: str, auth: str, concurrency: int, seconds: float):
@@ -216,16 +220,12 @@ def install(tool: str, source: list[str], app: str, work: Path, env: dict[str, s
         "pip": [str(BIN / "pip"), "--python", python, "install", "--no-cache-dir", "--quiet"],
         "uv": [str(BIN / "uv"), "pip", "install", "--python", python, "--no-cache", "--quiet"],
     }[tool]
-    started = time.perf_counter()
-    done = subprocess.run([*command, *source, app], env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    if done.returncode:
-        say(f"{tool} exited {done.returncode}:\n{(done.stdout + done.stderr)[-2000:]}")
+    code, wall, cpu = timed([*command, *source, app], env)
     found = {}  # what the venv holds: normalized name -> version
     for info in venv.glob("lib/python*/site-packages/*.dist-info"):
         name, version = info.name.removesuffix(".dist-info").rsplit("-", 1)
         found[re.sub(r"[-_.]+", "-", name).lower()] = version
-    return wall, done.returncode, found
+    return code, wall, cpu, found
 
 
 def isolated_env(work: Path) -> dict[str, str]:
@@ -252,14 +252,18 @@ def log_errors(log: Path) -> tuple[int, list[str]]:
 
 
 def report(res: dict) -> None:
-    meta, up = res["meta"], res["upload"]
+    meta, up, names = res["meta"], res["upload"], list(res["meta"]["server_pids"])
     say(f"\nPantry benchmark {meta['when']}  {meta['url']}  repository {meta['repository']}")
     say(f"corpus ({meta['corpus']}): {meta['files']} files, {meta['mbytes']} MB; "
         f"`{meta['app']}` resolves {meta['packages']} packages; {os.cpu_count()} CPUs")  # fmt: skip
-    cpu = ", ".join(f"{k} {v / up['files'] * 1000:.1f} ms" for k, v in up["cpu"].items())
     say(f"\nupload: one `twine upload` of {up['files']} files")
     say(f"  {up['wall_s']} s wall, {up['files_per_s']} files/s, twine exit {up['twine_exit']}, "
-        f"{up['listed']} projects listed after; server CPU per file: {cpu or 'n/a'}")  # fmt: skip
+        f"{up['listed']} projects listed after")  # fmt: skip
+    per_file = {"twine": up["twine_cpu_s"], **up["cpu"]}
+    say(
+        "  CPU per file: "
+        + ", ".join(f"{k} {v / up['files'] * 1000:.1f} ms" for k, v in per_file.items())
+    )
     rows = [key for key in res["load"]["json"] if key not in ("requests", "content_type")]
     say(f"\nsimple project pages: {meta['concurrency']} connections, {meta['duration']} s each")
     say(f"  {'Accept':<18}" + "".join(f"{kind:>10}" for kind in ACCEPTS))
@@ -268,15 +272,14 @@ def report(res: dict) -> None:
     for kind, found in res["load"].items():
         say(f"  Content-Type answered to {kind}: {found['content_type']}")
     say(f"\ninstall `{meta['app']}` into a fresh venv: median of {meta['reps']}, seconds")
-    names = list(res["meta"]["server_pids"])
-    say(f"  {'':<5}{'pantry':>8}{'floor':>8}{'x floor':>9}  check" + "".join(
-        f"{n + ' CPU':>13}" for n in names))  # fmt: skip
+    head = ["pantry", "floor", "x floor", "client CPU", *(f"{n} CPU" for n in names), "check"]
+    say(f"  {'':<5}" + "".join(f"{h:>12}" for h in head))
     for tool, runs in res["install"].items():
         index, floor = runs["pantry"], runs["floor"]
-        ratio = index["median_s"] / floor["median_s"]
+        cells = [index["median_s"], floor["median_s"], index["median_s"] / floor["median_s"]]
+        cells += [index["client_cpu_s"], *(index["cpu"].get(n, 0) for n in names)]
         check = "ok" if index["ok"] and floor["ok"] else "WRONG"
-        say(f"  {tool:<5}{index['median_s']:>8.2f}{floor['median_s']:>8.2f}{ratio:>9.2f}  "
-            f"{check:<5}" + "".join(f"{index['cpu'].get(n, 0):>13.2f}" for n in names))  # fmt: skip
+        say(f"  {tool:<5}" + "".join(f"{c:>12.2f}" for c in cells) + f"{check:>12}")
     if "stack_tracebacks" in res:
         say(f"\nstack log: {res['stack_tracebacks']} tracebacks")
         for line in res["stack_errors"]:
@@ -286,7 +289,7 @@ def report(res: dict) -> None:
 def measure(args: argparse.Namespace, work: Path, url: str, token: str) -> dict:
     repo = args.repository or f"bench-{time.strftime('%Y%m%d-%H%M%S')}"
     if not args.repository:
-        create_repository(url, token, repo)
+        call(f"{url}/v1/repositories", f"Bearer {token}", {"name": repo, "mode": "standard"})
     env = isolated_env(work)
     dist, app, expected, source = make_corpus(work, args.versions)
     files = sorted(dist.iterdir())
@@ -303,7 +306,8 @@ def measure(args: argparse.Namespace, work: Path, url: str, token: str) -> dict:
     before = cpu_seconds(pids)
     res["upload"] = upload(files, url, repo, token, env)
     res["upload"]["cpu"] = cpu_seconds(pids, before)
-    res["upload"]["listed"] = listed_projects(url, repo, auth)
+    listing = call(f"{url}/{repo}/simple/", auth, accept=ACCEPTS["json"])
+    res["upload"]["listed"] = len(listing["projects"])
 
     paths = [f"/{repo}/simple/{name}/" for name in expected]
     res["load"] = {}
@@ -325,9 +329,10 @@ def measure(args: argparse.Namespace, work: Path, url: str, token: str) -> dict:
         for key in keys[rep % len(keys) :] + keys[: rep % len(keys)]:  # rotate against drift
             say(f"install {rep + 1}/{args.reps}: {key[0]} from {key[1]} ...")
             before = cpu_seconds(pids)
-            wall, code, got = install(key[0], sources[key[1]], app, work, env)
+            code, wall, client, got = install(key[0], sources[key[1]], app, work, env)
+            cpu = cpu_seconds(pids, before)
             runs[key].append({"wall_s": round(wall, 3), "exit": code, "ok": got == expected,
-                              "cpu": cpu_seconds(pids, before)})  # fmt: skip
+                              "client_cpu_s": client, "cpu": cpu})  # fmt: skip
             if got != expected:
                 wrong = {k: got.get(k) for k in expected if got.get(k) != expected[k]}
                 say(f"  unexpected install: {len(got)} packages; differing: {wrong}")
@@ -335,6 +340,7 @@ def measure(args: argparse.Namespace, work: Path, url: str, token: str) -> dict:
     for (tool, src), rs in runs.items():
         res["install"].setdefault(tool, {})[src] = {
             "median_s": round(statistics.median(r["wall_s"] for r in rs), 3),
+            "client_cpu_s": statistics.median(r["client_cpu_s"] for r in rs),
             "ok": all(r["ok"] for r in rs), "runs": rs,
             "cpu": {n: statistics.median(r["cpu"].get(n, 0) for r in rs) for n in pids},
         }  # fmt: skip

@@ -37,6 +37,11 @@ def _string_field(payload: dict[str, Any], key: str, default: str | None = None)
     return value
 
 
+def health() -> Response:
+    """Unauthenticated liveness probe (the local stack waits on it); reveals nothing."""
+    return json_response({"status": "ok"})
+
+
 @answers_errors(as_json=True)
 def create_repository(request: Request) -> Response:
     authorize(request.headers.get("authorization"), Action.MANAGE, None)

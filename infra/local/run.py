@@ -23,6 +23,7 @@ from types import FrameType
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 STAGE = "local"
+LOG_DIR = PROJECT_DIR / ".local-stack"
 
 
 class StackError(Exception):
@@ -69,10 +70,16 @@ class LocalStack:
             PYTHONUNBUFFERED="1",
         )
 
-    def _start(self, *command: str) -> subprocess.Popen[bytes]:
+    def _start(self, *command: str, log: Path | None = None) -> subprocess.Popen[bytes]:
         # A session of its own: Ctrl-C reaches only this script, which stops the rest.
+        output = log.open("ab") if log else None
         process = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=self.environment, start_new_session=True
+            command,
+            cwd=PROJECT_DIR,
+            env=self.environment,
+            start_new_session=True,
+            stdout=output,
+            stderr=output,
         )
         self.processes.append(process)
         return process
@@ -84,8 +91,15 @@ class LocalStack:
                     f"port {port} on 127.0.0.1 is already in use (another `make run`?); "
                     f"stop it or set {name} to a free port"
                 )
+        # moto logs every request: keep that out of the terminal.
+        LOG_DIR.mkdir(exist_ok=True)
         moto = self._start(
-            str(BIN_DIR / "moto_server"), "-H", "127.0.0.1", "-p", str(self.moto_port)
+            str(BIN_DIR / "moto_server"),
+            "-H",
+            "127.0.0.1",
+            "-p",
+            str(self.moto_port),
+            log=LOG_DIR / f"moto-{self.moto_port}.log",
         )
         wait_for_http(f"http://127.0.0.1:{self.moto_port}/moto-api/", 30, moto)
 
@@ -105,7 +119,7 @@ class LocalStack:
             STAGE,
             "--no-autoreload",
         )
-        wait_for_http(f"http://127.0.0.1:{self.port}/v1/repositories", 60, chalice)
+        wait_for_http(f"http://127.0.0.1:{self.port}/v1/health", 60, chalice)
 
     def stop(self) -> None:
         for process in self.processes:
