@@ -7,9 +7,20 @@ redirects to the canonical one. Path parameters arrive percent-encoded.
 
 from __future__ import annotations
 
-from chalice import Chalice, Response
+from typing import Any
 
-from chalicelib.http import file_views, management_views, simple_views, upload_views
+from chalice import Chalice, Response
+from chalice.app import SQSEvent
+
+from chalicelib.http import (
+    contents_views,
+    file_views,
+    management_views,
+    simple_views,
+    upload_views,
+)
+from chalicelib.jobs import handlers
+from chalicelib.settings import get_settings
 
 app = Chalice(app_name="pantry")
 # Uploads are binary: API Gateway base64-encodes them only for declared types.
@@ -39,6 +50,36 @@ def describe_repository(name: str) -> Response:
     return management_views.describe_repository(app.current_request, name)
 
 
+@app.route("/v1/repositories/{repo}/packages", methods=["GET"])
+def list_packages(repo: str) -> Response:
+    return contents_views.list_packages(app.current_request, repo)
+
+
+@app.route("/v1/repositories/{repo}/packages/{package}", methods=["DELETE"])
+def delete_package(repo: str, package: str) -> Response:
+    return contents_views.delete_package(app.current_request, repo, package)
+
+
+@app.route("/v1/repositories/{repo}/packages/{package}/versions", methods=["GET"])
+def list_versions(repo: str, package: str) -> Response:
+    return contents_views.list_versions(app.current_request, repo, package)
+
+
+@app.route("/v1/repositories/{repo}/packages/{package}/versions/{version}", methods=["DELETE"])
+def delete_version(repo: str, package: str, version: str) -> Response:
+    return contents_views.delete_version(app.current_request, repo, package, version)
+
+
+@app.route("/v1/repositories/{repo}/files", methods=["GET"])
+def list_files(repo: str) -> Response:
+    return contents_views.list_files(app.current_request, repo)
+
+
+@app.route("/v1/operations/{operation_id}", methods=["GET"])
+def get_operation(operation_id: str) -> Response:
+    return contents_views.get_operation(app.current_request, operation_id)
+
+
 # Legacy upload API: twine and uv publish POST to the repository URL.
 @app.route("/{repo}", methods=["POST"], content_types=UPLOAD_TYPES)
 def upload(repo: str) -> Response:
@@ -65,3 +106,14 @@ def simple_project(repo: str, project: str) -> Response:
 @app.route("/{repo}/files/{project}/{filename}", methods=["GET", "HEAD"])
 def download(repo: str, project: str, filename: str) -> Response:
     return file_views.download(app.current_request, repo, project, filename)
+
+
+# Queued jobs (deletes). Locally infra/local/worker.py feeds these from SQS.
+@app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
+def run_jobs(event: SQSEvent) -> dict[str, Any]:
+    return handlers.handle_jobs(event.to_dict(), event.context)
+
+
+@app.on_sqs_message(queue=get_settings().jobs_dead_letter_queue, batch_size=10)
+def fail_dead_jobs(event: SQSEvent) -> dict[str, Any]:
+    return handlers.handle_dead_letters(event.to_dict(), event.context)

@@ -273,13 +273,13 @@ def report(res: dict) -> None:
         say(f"  Content-Type answered to {kind}: {found['content_type']}")
     say(f"\ninstall `{meta['app']}` into a fresh venv: median of {meta['reps']}, seconds")
     head = ["pantry", "floor", "x floor", "client CPU", *(f"{n} CPU" for n in names), "check"]
-    say(f"  {'':<5}" + "".join(f"{h:>12}" for h in head))
+    say(f"  {'':<5}" + "".join(f"{h:>13}" for h in head))
     for tool, runs in res["install"].items():
         index, floor = runs["pantry"], runs["floor"]
         cells = [index["median_s"], floor["median_s"], index["median_s"] / floor["median_s"]]
         cells += [index["client_cpu_s"], *(index["cpu"].get(n, 0) for n in names)]
         check = "ok" if index["ok"] and floor["ok"] else "WRONG"
-        say(f"  {tool:<5}" + "".join(f"{c:>12.2f}" for c in cells) + f"{check:>12}")
+        say(f"  {tool:<5}" + "".join(f"{c:>13.2f}" for c in cells) + f"{check:>13}")
     if "stack_tracebacks" in res:
         say(f"\nstack log: {res['stack_tracebacks']} tracebacks")
         for line in res["stack_errors"]:

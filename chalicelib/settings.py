@@ -20,7 +20,14 @@ class Settings:
     repositories_table: str
     projects_table: str
     files_table: str
+    operations_table: str
     bucket: str
+    jobs_queue: str
+    jobs_dead_letter_queue: str
+    # Receives before SQS moves a job to the dead-letter queue (the template's value).
+    job_max_receives: int
+    # Test-only fault injection for the crash-safety tests; never set in a deployment.
+    fault_injection: str
     # The deployment-wide admin token (locally from PANTRY_ADMIN_TOKEN).
     admin_token: str
     max_file_bytes: int
@@ -42,7 +49,12 @@ def get_settings() -> Settings:
         repositories_table=_env("PANTRY_REPOSITORIES_TABLE", f"{prefix}-repositories"),
         projects_table=_env("PANTRY_PROJECTS_TABLE", f"{prefix}-projects"),
         files_table=_env("PANTRY_FILES_TABLE", f"{prefix}-files"),
+        operations_table=_env("PANTRY_OPERATIONS_TABLE", f"{prefix}-operations"),
         bucket=_env("PANTRY_BUCKET", f"{prefix}-files"),
+        jobs_queue=_env("PANTRY_JOBS_QUEUE", f"{prefix}-jobs"),
+        jobs_dead_letter_queue=_env("PANTRY_JOBS_DLQ", f"{prefix}-jobs-dlq"),
+        job_max_receives=int(_env("PANTRY_JOB_MAX_RECEIVES", "5")),
+        fault_injection=os.environ.get("PANTRY_FAULT_INJECTION", ""),
         admin_token=os.environ.get("PANTRY_ADMIN_TOKEN", ""),
         max_file_bytes=int(_env("PANTRY_MAX_FILE_BYTES", str(100 * MIB))),
         presign_seconds=int(_env("PANTRY_PRESIGN_SECONDS", "300")),

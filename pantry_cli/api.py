@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
 
 class ApiError(Exception):
     """A failed call, with the one-line reason the server gave."""
+
+
+def quote(segment: str) -> str:
+    return urllib.parse.quote(segment, safe="")
 
 
 class PantryApi:
@@ -18,9 +24,19 @@ class PantryApi:
         self.token = token
         self.timeout = timeout
 
-    def call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+    ) -> Any:
+        url = self.base_url + path
+        params = {k: v for k, v in (query or {}).items() if v is not None}
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
         data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        request = urllib.request.Request(url, data=data, method=method)
         request.add_header("Accept", "application/json")
         if data is not None:
             request.add_header("Content-Type", "application/json")
@@ -31,9 +47,32 @@ class PantryApi:
                 body = response.read()
         except urllib.error.HTTPError as error:
             raise ApiError(_error_message(error)) from None
-        except urllib.error.URLError as error:
-            raise ApiError(f"cannot reach {self.base_url}: {error.reason}") from None
-        return json.loads(body) if body else None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise ApiError(f"cannot reach {self.base_url}: {reason}") from None
+        try:
+            return json.loads(body) if body else None
+        except ValueError:
+            raise ApiError(f"{self.base_url} did not answer with JSON: is it Pantry?") from None
+
+    def pages(
+        self, path: str, key: str, limit: int | None, query: dict[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Items of a paged listing, following next_page_token up to `limit` items."""
+        token, given = None, 0
+        while True:
+            size = min(1000, limit - given) if limit is not None else 1000
+            page = self.call(
+                "GET", path, query={**(query or {}), "page_size": size, "page_token": token}
+            )
+            for item in page[key]:
+                yield item
+                given += 1
+                if limit is not None and given >= limit:
+                    return
+            token = page.get("next_page_token")
+            if not token:
+                return
 
 
 def _error_message(error: urllib.error.HTTPError) -> str:

@@ -1,97 +1,145 @@
 """`pantry`: manage a Pantry registry, modelled on `gcloud artifacts`.
 
-Every command takes --url / PANTRY_URL, --token / PANTRY_TOKEN and --format;
-a failure is one line on stderr and exit status 1.
+Every command takes --url / PANTRY_URL, --token / PANTRY_TOKEN and --format
+(defaults saved with `pantry config set`); a failure is one line on stderr and a
+non-zero exit status.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from pantry_cli import __version__
+from pantry_cli import __version__, commands, config
 from pantry_cli.api import ApiError, PantryApi
 
 
-class UsageError(Exception):
-    pass
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--url", help="Pantry base URL (PANTRY_URL, or `config set url`)")
+    common.add_argument("--token", help="API token (PANTRY_TOKEN, or `config set token`)")
+    common.add_argument("--format", choices=("table", "json"), default="table")
+    return common
 
 
-def _print(result: Any, output_format: str, columns: Sequence[str]) -> None:
-    if output_format == "json":
-        print(json.dumps(result, indent=2))
-        return
-    rows = result if isinstance(result, list) else [result]
-    table = [[str(row.get(column, "")) for column in columns] for row in rows]
-    widths = [max([len(column)] + [len(r[i]) for r in table]) for i, column in enumerate(columns)]
-    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-    for r in table:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+def _repository_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--repository", help="repository (PANTRY_REPOSITORY, or `config set repository`)"
+    )
 
 
-REPOSITORY_COLUMNS = ("name", "mode", "description", "create_time")
+def _limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, help="list at most this many")
 
 
-def repositories_create(api: PantryApi, args: argparse.Namespace) -> None:
-    payload = {"name": args.repository, "mode": args.mode, "description": args.description}
-    created = api.call("POST", "/v1/repositories", payload)
-    _print(created, args.format, REPOSITORY_COLUMNS)
-
-
-def repositories_list(api: PantryApi, args: argparse.Namespace) -> None:
-    listing = api.call("GET", "/v1/repositories")["repositories"]
-    _print(listing, args.format, REPOSITORY_COLUMNS)
-
-
-def repositories_describe(api: PantryApi, args: argparse.Namespace) -> None:
-    described = api.call("GET", f"/v1/repositories/{args.repository}")
-    described["index_url"] = f"{api.base_url}/{args.repository}/simple/"
-    described["upload_url"] = f"{api.base_url}/{args.repository}/"
-    _print(described, args.format, (*REPOSITORY_COLUMNS, "index_url", "upload_url"))
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--url", default=None, help="Pantry base URL (or PANTRY_URL)")
-    parser.add_argument("--token", default=None, help="API token (or PANTRY_TOKEN)")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+def _delete_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--async",
+        dest="async_",
+        action="store_true",
+        help="print the operation id and return without waiting",
+    )
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait (600)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pantry", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"pantry {__version__}")
     groups = parser.add_subparsers(dest="group", required=True, metavar="GROUP")
+    common = _common_options()
 
-    repositories = groups.add_parser("repositories", help="create, list and describe repositories")
-    commands = repositories.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    create = commands.add_parser("create", help="create a repository")
-    create.add_argument("repository")
+    def command(
+        group: Any, name: str, run: Callable[..., None], help_text: str
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = group.add_parser(
+            name, parents=[common], help=help_text, description=help_text
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    def group(name: str, help_text: str) -> Any:
+        sub = groups.add_parser(name, help=help_text, description=help_text)
+        return sub.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    repositories = group("repositories", "create, list and describe repositories")
+    create = command(repositories, "create", commands.repositories_create, "create a repository")
+    create.add_argument("name")
     create.add_argument("--mode", choices=("standard", "remote", "virtual"), default="standard")
     create.add_argument("--description", default="")
-    create.set_defaults(run=repositories_create)
-    listing = commands.add_parser("list", help="list repositories")
-    listing.set_defaults(run=repositories_list)
-    describe = commands.add_parser("describe", help="describe one repository")
-    describe.add_argument("repository")
-    describe.set_defaults(run=repositories_describe)
-    for command in (create, listing, describe):
-        _common(command)
+    command(repositories, "list", commands.repositories_list, "list repositories")
+    describe = command(
+        repositories, "describe", commands.repositories_describe, "describe a repository"
+    )
+    describe.add_argument("name")
+
+    packages = group("packages", "list and delete packages")
+    listing = command(packages, "list", commands.packages_list, "list a repository's packages")
+    _repository_option(listing)
+    _limit_option(listing)
+    delete = command(packages, "delete", commands.packages_delete, "delete a package")
+    delete.add_argument("package")
+    _repository_option(delete)
+    _delete_options(delete)
+
+    versions = group("versions", "list and delete versions of a package")
+    listing = command(versions, "list", commands.versions_list, "list versions, newest first")
+    listing.add_argument("--package", required=True)
+    _repository_option(listing)
+    _limit_option(listing)
+    delete = command(versions, "delete", commands.versions_delete, "delete a version")
+    delete.add_argument("version")
+    delete.add_argument("--package", required=True)
+    _repository_option(delete)
+    _delete_options(delete)
+
+    files = group("files", "list distribution files")
+    listing = command(files, "list", commands.files_list, "list files")
+    listing.add_argument("--package")
+    listing.add_argument("--version")
+    _repository_option(listing)
+    _limit_option(listing)
+
+    operations = group("operations", "follow long-running operations")
+    describe = command(operations, "describe", commands.operations_describe, "show an operation")
+    describe.add_argument("operation")
+
+    settings = group("print-settings", "print client settings for a repository")
+    python = command(
+        settings, "python", commands.print_settings, "pip.conf, .pypirc and uv settings"
+    )
+    _repository_option(python)
+    python.add_argument("--include-token", action="store_true", help="fill in the token")
+
+    configuration = group("config", "defaults for url, token and repository")
+    setter = command(configuration, "set", commands.config_set, "save a default")
+    setter.add_argument("key", choices=config.KEYS)
+    setter.add_argument("value")
+    command(configuration, "list", commands.config_list, "show the saved defaults")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    url = args.url or os.environ.get("PANTRY_URL")
-    token = args.token or os.environ.get("PANTRY_TOKEN")
     try:
+        if args.group == "config":
+            args.run(args)
+            return 0
+        url = config.resolve("url", args.url)
         if not url:
-            raise UsageError("no Pantry URL: pass --url or set PANTRY_URL")
-        args.run(PantryApi(url, token), args)
-    except (ApiError, UsageError) as error:
+            raise commands.UsageError(
+                "no Pantry URL: pass --url, set PANTRY_URL or run `pantry config set url URL`"
+            )
+        args.run(PantryApi(url, config.resolve("token", args.token)), args)
+    except (ApiError, commands.UsageError) as error:
         print(f"pantry: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pantry: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # never a traceback: one line, and a non-zero exit
+        print(f"pantry: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 from packaging.utils import NormalizedName
@@ -53,6 +54,13 @@ def _already_exists(filename: str, repository: str) -> AlreadyExists:
     )
 
 
+def _being_deleted(filename: str) -> AlreadyExists:
+    return AlreadyExists(
+        f"{filename} is being deleted; upload it again once the delete operation is done.",
+        reason="file-being-deleted",
+    )
+
+
 class StandardRepository:
     mode = STANDARD
 
@@ -61,16 +69,19 @@ class StandardRepository:
         self.record = record
 
     def list_projects(self) -> ProjectList:
-        projects = ProjectRecord.query(self.name)
+        projects = ProjectRecord.query(
+            self.name, filter_condition=ProjectRecord.deletion_id.does_not_exist()
+        )
         return ProjectList(
             tuple(ProjectLink(name=p.display_name, canonical_name=p.name) for p in projects)
         )
 
-    def _files(self, canonical_name: NormalizedName) -> list[FileRecord]:
-        return list(FileRecord.query(project_key(self.name, canonical_name)))
-
     def project_page(self, canonical_name: NormalizedName) -> ProjectPage:
-        records = self._files(canonical_name)
+        records = [
+            record
+            for record in FileRecord.query(project_key(self.name, canonical_name))
+            if record.deletion_id is None  # a delete was accepted: gone for readers
+        ]
         if not records:
             raise NotFound(
                 f"No project {canonical_name!r} in repository {self.name}.",
@@ -88,10 +99,12 @@ class StandardRepository:
         try:
             record = FileRecord.get(project_key(self.name, canonical_name), filename)
         except DoesNotExist:
+            record = None
+        if record is None or record.deletion_id is not None:
             raise NotFound(
                 f"No file {filename!r} of project {canonical_name!r} in repository {self.name}.",
                 reason="file-not-found",
-            ) from None
+            )
         return StoredFile(
             filename=record.filename,
             size=int(record.size),
@@ -110,39 +123,41 @@ class StandardRepository:
         except DoesNotExist:
             return None
 
+    def _refuse_existing(self, existing: FileRecord, upload: CheckedUpload) -> bool:
+        """False for an identical file (the upload succeeds as is); else raise."""
+        if existing.deletion_id is not None:
+            raise _being_deleted(upload.filename)
+        if existing.sha256 == upload.sha256:
+            return False
+        raise _already_exists(upload.filename, self.name)
+
     def add_file(self, upload: CheckedUpload, metadata: CoreMetadata | None) -> bool:
         """Blob first, then metadata in one conditional transaction.
 
-        The blob key holds the sha256, so concurrent uploads of one filename with
-        other bytes write separate blobs; the conditional put lets exactly one
-        record in, and each loser removes its own blob.
+        Each upload writes its blob under a key of its own, so concurrent uploads
+        of one filename never overwrite each other's bytes and a delete job never
+        removes a later upload's blob; the conditional put lets exactly one record
+        in, and each loser removes its own blob.
         """
         existing = self._existing(upload)
         if existing is not None:
-            if existing.sha256 == upload.sha256:
-                return False
-            raise _already_exists(upload.filename, self.name)
+            return self._refuse_existing(existing, upload)
 
-        blob_key = blobs.blob_key(self.name, upload.canonical_name, upload.sha256, upload.filename)
-        blobs.put_blob(blob_key, upload.content, "application/octet-stream")
+        key = blobs.blob_key(self.name, upload.canonical_name, uuid.uuid4().hex, upload.filename)
+        blobs.put_blob(key, upload.content, "application/octet-stream")
         if metadata is not None and metadata.servable:
-            blobs.put_blob(f"{blob_key}.metadata", metadata.raw, "text/plain")
+            blobs.put_blob(f"{key}.metadata", metadata.raw, "text/plain")
 
-        record = self._new_record(upload, metadata, blob_key)
+        record = self._new_record(upload, metadata, key)
         try:
             # Clients may respell the name in the form; the metadata's is the author's.
             self._commit(record, metadata.name if metadata else upload.raw_name)
-        except TransactWriteError:
-            winner = self._existing(upload)
-            if winner is not None and winner.sha256 == upload.sha256:
-                return False  # an identical concurrent upload won: same blob key
-            blobs.delete_blobs(*self._blob_keys(record))
+        except Exception as error:
+            blobs.delete_blobs(*record.blob_keys)
+            winner = self._existing(upload) if isinstance(error, TransactWriteError) else None
             if winner is None:
                 raise  # not a lost race: DynamoDB failed; nothing is left behind
-            raise _already_exists(upload.filename, self.name) from None
-        except Exception:
-            blobs.delete_blobs(*self._blob_keys(record))
-            raise
+            return self._refuse_existing(winner, upload)
         logger.info(
             "file stored",
             extra={"repository": self.name, "file": upload.filename, "size": record.size},
@@ -169,22 +184,16 @@ class StandardRepository:
             upload_time=utcnow(),
         )
 
-    @staticmethod
-    def _blob_keys(record: FileRecord) -> list[str]:
-        keys = [record.blob_key]
-        if record.metadata_sha256:
-            keys.append(record.metadata_key)
-        return keys
-
-    def _commit(self, record: FileRecord, raw_name: str) -> None:
+    def _commit(self, record: FileRecord, display_name: str) -> None:
         project = ProjectRecord(self.name, record.project)
         with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.save(record, condition=FileRecord.filename.does_not_exist())
             transaction.update(
                 project,
                 actions=[
-                    # The display name is the one of the first upload.
-                    ProjectRecord.display_name.set(ProjectRecord.display_name | raw_name),
+                    ProjectRecord.display_name.set(display_name),
                     ProjectRecord.last_upload_time.set(record.upload_time),
+                    # An upload brings back a project whose last files are being deleted.
+                    ProjectRecord.deletion_id.remove(),
                 ],
             )

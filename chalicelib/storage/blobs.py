@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import IO, Any
 
@@ -21,10 +22,11 @@ def _s3() -> Any:
     return boto3.client("s3", region_name=settings.region, config=config)
 
 
-def blob_key(repository: str, project: str, sha256: str, filename: str) -> str:
-    """Content-addressed key: two uploads of one filename with other bytes never
-    overwrite each other, so metadata can never point at the loser's bytes."""
-    return f"files/{repository}/{project}/{sha256}/{filename}"
+def blob_key(repository: str, project: str, upload_id: str, filename: str) -> str:
+    """A key of its own for every upload: two uploads of one filename never overwrite
+    each other, so metadata never points at another upload's bytes, and a delete
+    job never removes the blob of a later upload of the same file."""
+    return f"files/{repository}/{project}/{upload_id}/{filename}"
 
 
 def put_blob(key: str, body: IO[bytes] | bytes, content_type: str) -> None:
@@ -32,11 +34,26 @@ def put_blob(key: str, body: IO[bytes] | bytes, content_type: str) -> None:
 
 
 def delete_blobs(*keys: str) -> None:
-    if keys:
+    """Delete blobs; keys that are already gone are no error (jobs are retried)."""
+    bucket = get_settings().bucket
+    for start in range(0, len(keys), 1000):  # DeleteObjects takes 1,000 keys a call
+        batch = keys[start : start + 1000]
         _s3().delete_objects(
-            Bucket=get_settings().bucket,
-            Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True},
+            Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
         )
+
+
+def put_json(key: str, document: Any) -> None:
+    put_blob(key, json.dumps(document).encode(), "application/json")
+
+
+def get_json(key: str) -> Any | None:
+    """The JSON document at `key`, or None when there is none."""
+    try:
+        body = _s3().get_object(Bucket=get_settings().bucket, Key=key)["Body"].read()
+    except _s3().exceptions.NoSuchKey:
+        return None
+    return json.loads(body)
 
 
 def presigned_url(key: str, method: str = "get_object") -> str:

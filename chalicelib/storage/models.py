@@ -15,10 +15,12 @@ from functools import lru_cache
 
 from pynamodb.attributes import (
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.settings import get_settings
@@ -56,12 +58,26 @@ class ProjectRecord(Model):
 
     repository = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute(range_key=True)  # PEP 503-normalized
-    display_name = UnicodeAttribute()  # as first uploaded
+    display_name = UnicodeAttribute()  # as its metadata spells it
     last_upload_time = UTCDateTimeAttribute(default_for_new=utcnow)
+    # Set while a delete that empties the project runs: hidden from the root page.
+    deletion_id = UnicodeAttribute(null=True)
 
 
 def project_key(repository: str, canonical_name: str) -> str:
     return f"{repository}/{canonical_name}"
+
+
+class FilesByRepository(GlobalSecondaryIndex["FileRecord"]):  # type: ignore[no-untyped-call]
+    """Every file of a repository, by filename: `pantry files list` without --package.
+    Management listings only; pages and downloads use the base table."""
+
+    class Meta:
+        index_name = "by-repository"
+        projection = AllProjection()
+
+    repository = UnicodeAttribute(hash_key=True)
+    filename = UnicodeAttribute(range_key=True)
 
 
 class FileRecord(Model):
@@ -70,6 +86,8 @@ class FileRecord(Model):
     class Meta:
         table_name = _settings.files_table
         region = _settings.region
+
+    by_repository = FilesByRepository()
 
     project_key = UnicodeAttribute(hash_key=True)  # "{repository}/{canonical name}"
     filename = UnicodeAttribute(range_key=True)
@@ -85,7 +103,35 @@ class FileRecord(Model):
     # PEP 658: the wheel's METADATA, stored beside the blob; None for sdists.
     metadata_sha256 = UnicodeAttribute(null=True)
     upload_time = UTCDateTimeAttribute(default_for_new=utcnow)
+    # Set when a delete is accepted: from then on the file is gone for readers,
+    # while the job removes the record and the blobs.
+    deletion_id = UnicodeAttribute(null=True)
 
     @property
     def metadata_key(self) -> str:
         return f"{self.blob_key}.metadata"
+
+    @property
+    def blob_keys(self) -> list[str]:
+        return [self.blob_key, self.metadata_key] if self.metadata_sha256 else [self.blob_key]
+
+
+class OperationRecord(Model):
+    """A long-running operation (a delete), as GET /v1/operations/{id} shows it."""
+
+    class Meta:
+        table_name = _settings.operations_table
+        region = _settings.region
+
+    id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()  # delete-package | delete-version
+    repository = UnicodeAttribute()
+    project = UnicodeAttribute()
+    version = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # running | done | failed
+    error = UnicodeAttribute(null=True)
+    files_total = NumberAttribute(default=0)
+    files_deleted = NumberAttribute(default=0)
+    create_time = UTCDateTimeAttribute(default_for_new=utcnow)
+    update_time = UTCDateTimeAttribute(default_for_new=utcnow)
+    expire_at = TTLAttribute(null=True)  # DynamoDB removes finished operations

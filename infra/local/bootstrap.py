@@ -20,6 +20,7 @@ OUTPUT_TO_ENV = {
     "RepositoriesTableName": "PANTRY_REPOSITORIES_TABLE",
     "ProjectsTableName": "PANTRY_PROJECTS_TABLE",
     "FilesTableName": "PANTRY_FILES_TABLE",
+    "OperationsTableName": "PANTRY_OPERATIONS_TABLE",
     "BucketName": "PANTRY_BUCKET",
     "JobsQueueName": "PANTRY_JOBS_QUEUE",
     "JobsDeadLetterQueueName": "PANTRY_JOBS_DLQ",

@@ -3,7 +3,10 @@
 Starts a moto server, deploys infra/resources.yaml into it, starts the queue
 worker and `chalice local`, then prints the URLs and the admin token.
 Environment: PANTRY_PORT (8000), PANTRY_MOTO_PORT (5000), PANTRY_ADMIN_TOKEN
-(generated when unset). State lives in moto's memory: it is gone at exit.
+(generated when unset), PANTRY_JOB_VISIBILITY_TIMEOUT (30 s) and
+PANTRY_JOB_MAX_RECEIVES (5) for the jobs queue, PANTRY_LOCAL_WORKER=0 to start
+no queue worker (tests that run workers themselves). State lives in moto's
+memory: it is gone at exit.
 """
 
 from __future__ import annotations
@@ -106,8 +109,9 @@ class LocalStack:
         os.environ.update(self.environment)
         from infra.local.bootstrap import deploy_resources
 
-        self.environment.update(deploy_resources(STAGE))
-        self._start(sys.executable, "-m", "infra.local.worker")
+        self.environment.update(deploy_resources(STAGE, self.job_parameters()))
+        if os.environ.get("PANTRY_LOCAL_WORKER", "1") != "0":
+            self._start(sys.executable, "-m", "infra.local.worker")
         chalice = self._start(
             str(BIN_DIR / "chalice"),
             "local",
@@ -120,6 +124,14 @@ class LocalStack:
             "--no-autoreload",
         )
         wait_for_http(f"http://127.0.0.1:{self.port}/v1/health", 60, chalice)
+
+    def job_parameters(self) -> dict[str, str]:
+        """Queue settings for the template; short locally so retries show quickly."""
+        visibility = os.environ.get("PANTRY_JOB_VISIBILITY_TIMEOUT") or "30"
+        max_receives = os.environ.get("PANTRY_JOB_MAX_RECEIVES") or "5"
+        # The app reads the receive limit too, to tell a retry from a last attempt.
+        self.environment["PANTRY_JOB_MAX_RECEIVES"] = max_receives
+        return {"JobVisibilityTimeout": visibility, "JobMaxReceives": max_receives}
 
     def stop(self) -> None:
         for process in self.processes:

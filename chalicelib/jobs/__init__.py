@@ -1,0 +1,1 @@
+"""Asynchronous work: typed queue messages, operations, and one handler per kind."""
