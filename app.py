@@ -112,8 +112,3 @@ def download(repo: str, project: str, filename: str) -> Response:
 @app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
 def run_jobs(event: SQSEvent) -> dict[str, Any]:
     return handlers.handle_jobs(event.to_dict(), event.context)
-
-
-@app.on_sqs_message(queue=get_settings().jobs_dead_letter_queue, batch_size=10)
-def fail_dead_jobs(event: SQSEvent) -> dict[str, Any]:
-    return handlers.handle_dead_letters(event.to_dict(), event.context)

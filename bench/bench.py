@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import http.client
 import json
 import os
@@ -118,16 +119,14 @@ def make_corpus(work: Path, versions: int) -> tuple[Path, str, dict[str, str], s
     sys.path.insert(0, str(ROOT))
     from tests.support.dists import Dist, write_dists
 
-    # bench-app -> 40 direct -> 8 -> 3: 52 packages, each in 1.0.0 and 1.1.0.
-    def requires(n: int) -> tuple[str, ...]:
-        if n == 0:
-            return tuple(f"Bench.Pkg_{i:03d}>=1.0" for i in range(1, 41))
-        if n <= 40:
-            return (f"bench_pkg.{41 + n % 8:03d}>=1.0",) if n % 5 == 0 else ()
-        return (f"BENCH-pkg-{49 + n % 3:03d}~=1.0",) if n <= 48 else ()
-
+    # bench-app -> 40 direct -> 8 -> 3: 52 packages, each in 1.0 and 1.1.
     names = ["bench-app"] + [f"bench-pkg-{n:03d}" for n in range(1, 52)]
-    dists = [Dist(name, v, requires(n)) for n, name in enumerate(names) for v in ("1.0", "1.1")]
+    needs = {0: tuple(f"Bench.Pkg_{n:03d}>=1.0" for n in range(1, 41))}
+    needs |= {n: (f"bench_pkg.{41 + n % 8:03d}>=1.0",) for n in range(5, 41, 5)}
+    needs |= {n: (f"BENCH-pkg-{49 + n % 3:03d}~=1.0",) for n in range(41, 49)}
+    dists = [
+        Dist(name, v, needs.get(n, ())) for n, name in enumerate(names) for v in ("1.0", "1.1")
+    ]
     write_dists(dists, out / "dist")
     return out / "dist", "bench-app", dict.fromkeys(names, "1.1"), "tests/support/dists.py"
 
@@ -244,11 +243,16 @@ def isolated_env(work: Path) -> dict[str, str]:
 
 
 def log_errors(log: Path) -> tuple[int, list[str]]:
-    """How many tracebacks the stack logged, and their distinct exception lines."""
-    lines = log.read_text(errors="replace").splitlines()
-    starts = [n for n, line in enumerate(lines) if line.startswith("Traceback")]
-    ends = [next((x for x in lines[n + 1 :] if x and not x[0].isspace()), "?") for n in starts]
-    return len(starts), list(dict.fromkeys(end[:200] for end in ends))
+    """How many tracebacks and ERROR records the stack logged, and the distinct ones."""
+    lines, found = log.read_text(errors="replace").splitlines(), []
+    for n, line in enumerate(lines):
+        if line.startswith("Traceback"):  # plain: the exception is the next unindented line
+            found.append(next((x for x in lines[n + 1 :] if x and not x[0].isspace()), "?"))
+        elif line.startswith("{") and '"level":"ERROR"' in line.replace(" ", ""):
+            with contextlib.suppress(ValueError):  # a JSON log record (Powertools style)
+                record = json.loads(line)
+                found.append(f"{record.get('message')} ({record.get('exception_name', '')})")
+    return len(found), list(dict.fromkeys(error[:200] for error in found))
 
 
 def report(res: dict) -> None:
@@ -281,7 +285,7 @@ def report(res: dict) -> None:
         check = "ok" if index["ok"] and floor["ok"] else "WRONG"
         say(f"  {tool:<5}" + "".join(f"{c:>13.2f}" for c in cells) + f"{check:>13}")
     if "stack_tracebacks" in res:
-        say(f"\nstack log: {res['stack_tracebacks']} tracebacks")
+        say(f"\nstack log: {res['stack_tracebacks']} tracebacks / ERROR records")
         for line in res["stack_errors"]:
             say(f"  {line}")
 

@@ -23,7 +23,6 @@ class Settings:
     operations_table: str
     bucket: str
     jobs_queue: str
-    jobs_dead_letter_queue: str
     # Receives before SQS moves a job to the dead-letter queue (the template's value).
     job_max_receives: int
     # Test-only fault injection for the crash-safety tests; never set in a deployment.
@@ -52,7 +51,6 @@ def get_settings() -> Settings:
         operations_table=_env("PANTRY_OPERATIONS_TABLE", f"{prefix}-operations"),
         bucket=_env("PANTRY_BUCKET", f"{prefix}-files"),
         jobs_queue=_env("PANTRY_JOBS_QUEUE", f"{prefix}-jobs"),
-        jobs_dead_letter_queue=_env("PANTRY_JOBS_DLQ", f"{prefix}-jobs-dlq"),
         job_max_receives=int(_env("PANTRY_JOB_MAX_RECEIVES", "5")),
         fault_injection=os.environ.get("PANTRY_FAULT_INJECTION", ""),
         admin_token=os.environ.get("PANTRY_ADMIN_TOKEN", ""),

@@ -56,12 +56,17 @@ class PantryApi:
             raise ApiError(f"{self.base_url} did not answer with JSON: is it Pantry?") from None
 
     def pages(
-        self, path: str, key: str, limit: int | None, query: dict[str, Any] | None = None
+        self,
+        path: str,
+        key: str,
+        limit: int | None,
+        page_size: int = 1000,
+        query: dict[str, Any] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Items of a paged listing, following next_page_token up to `limit` items."""
         token, given = None, 0
         while True:
-            size = min(1000, limit - given) if limit is not None else 1000
+            size = min(page_size, limit - given) if limit is not None else page_size
             page = self.call(
                 "GET", path, query={**(query or {}), "page_size": size, "page_token": token}
             )

@@ -53,12 +53,16 @@ def repositories_describe(api: PantryApi, args: argparse.Namespace) -> None:
 
 def packages_list(api: PantryApi, args: argparse.Namespace) -> None:
     path = f"/v1/repositories/{quote(repository_of(args))}/packages"
-    show(list(api.pages(path, "packages", args.limit)), args.format, PACKAGE_COLUMNS)
+    show(
+        list(api.pages(path, "packages", args.limit, args.page_size)), args.format, PACKAGE_COLUMNS
+    )
 
 
 def versions_list(api: PantryApi, args: argparse.Namespace) -> None:
     path = f"/v1/repositories/{quote(repository_of(args))}/packages/{quote(args.package)}/versions"
-    show(list(api.pages(path, "versions", args.limit)), args.format, VERSION_COLUMNS)
+    show(
+        list(api.pages(path, "versions", args.limit, args.page_size)), args.format, VERSION_COLUMNS
+    )
 
 
 def files_list(api: PantryApi, args: argparse.Namespace) -> None:
@@ -67,7 +71,7 @@ def files_list(api: PantryApi, args: argparse.Namespace) -> None:
     path = f"/v1/repositories/{quote(repository_of(args))}/files"
     query = {"package": args.package, "version": args.version}
     columns = FILE_COLUMNS if args.package else ("package", *FILE_COLUMNS)
-    show(list(api.pages(path, "files", args.limit, query)), args.format, columns)
+    show(list(api.pages(path, "files", args.limit, args.page_size, query)), args.format, columns)
 
 
 def packages_delete(api: PantryApi, args: argparse.Namespace) -> None:

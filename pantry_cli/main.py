@@ -32,6 +32,9 @@ def _repository_option(parser: argparse.ArgumentParser) -> None:
 
 def _limit_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="list at most this many")
+    parser.add_argument(
+        "--page-size", type=int, default=1000, help="items per request to the API (1000)"
+    )
 
 
 def _delete_options(parser: argparse.ArgumentParser) -> None:

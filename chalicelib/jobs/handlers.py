@@ -19,6 +19,7 @@ from chalicelib.jobs import operations
 from chalicelib.jobs.deletes import run_delete
 from chalicelib.jobs.messages import DELETE, InvalidMessage, JobMessage
 from chalicelib.observability import count, logger
+from chalicelib.settings import get_settings
 
 _RUNNERS = {DELETE: run_delete}
 
@@ -33,44 +34,28 @@ def _run_job(record: SQSRecord) -> None:
     except Exception as error:
         count("JobFailed", kind=message.kind, error=type(error).__name__)
         logger.exception("job failed", extra={"operation": message.operation_id})
-        try:
-            operations.record_error(message.operation_id, f"{type(error).__name__}: {error}")
-        except Exception:
-            logger.exception(
-                "could not record the error", extra={"operation": message.operation_id}
-            )
+        _note_failure(message, record, f"{type(error).__name__}: {error}")
         raise
+
+
+def _note_failure(message: JobMessage, record: SQSRecord, error: str) -> None:
+    """Record the error on the operation; on the last attempt SQS allows (its
+    redrive policy then moves the message to the dead-letter queue, where it stays
+    for inspection and redrive), the operation has failed."""
+    receives = int(record.attributes.approximate_receive_count)
+    try:
+        if receives >= get_settings().job_max_receives:
+            operations.finish(
+                message.operation_id, error=f"failed after {receives} attempts: {error}"
+            )
+        else:
+            operations.record_error(message.operation_id, error)
+    except Exception:
+        logger.exception("could not record the error", extra={"operation": message.operation_id})
 
 
 def handle_jobs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     processor = BatchProcessor(event_type=EventType.SQS)
     return process_partial_response(  # type: ignore[return-value]
         event=event, record_handler=_run_job, processor=processor, context=context
-    )
-
-
-def _fail_operation(record: SQSRecord) -> None:
-    """A job SQS gave up on (maxReceiveCount reached): its operation failed."""
-    try:
-        message = JobMessage.from_json(record.body)
-    except InvalidMessage:
-        logger.error("unreadable message in the dead-letter queue", extra={"id": record.message_id})
-        return
-    try:
-        last_error = operations.get_operation(message.operation_id).error
-    except Exception:
-        logger.error("dead letter for an unknown operation", extra={"id": message.operation_id})
-        return
-    receives = record.attributes.approximate_receive_count
-    operations.finish(
-        message.operation_id,
-        error=f"gave up after {receives} attempts; last error: {last_error or 'unknown'}",
-    )
-    count("JobDeadLettered", kind=message.kind)
-
-
-def handle_dead_letters(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(  # type: ignore[return-value]
-        event=event, record_handler=_fail_operation, processor=processor, context=context
     )

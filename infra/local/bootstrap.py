@@ -23,15 +23,17 @@ OUTPUT_TO_ENV = {
     "OperationsTableName": "PANTRY_OPERATIONS_TABLE",
     "BucketName": "PANTRY_BUCKET",
     "JobsQueueName": "PANTRY_JOBS_QUEUE",
-    "JobsDeadLetterQueueName": "PANTRY_JOBS_DLQ",
 }
 
 
 def deploy_resources(
-    stage: str, parameters: dict[str, str] | None = None, timeout: float = 60.0
+    stage: str,
+    parameters: dict[str, str] | None = None,
+    timeout: float = 60.0,
+    client: Any = None,
 ) -> dict[str, str]:
     """Create (or find) the stack of `stage`; returns the settings environment."""
-    cloudformation: Any = boto3.client("cloudformation")
+    cloudformation: Any = client or boto3.client("cloudformation")
     stack_name = f"pantry-{stage}-resources"
     given = {"Stage": stage, **(parameters or {})}
     with contextlib.suppress(cloudformation.exceptions.AlreadyExistsException):

@@ -113,7 +113,9 @@ class LocalStack:
         if os.environ.get("PANTRY_LOCAL_WORKER", "1") != "0":
             self._start(sys.executable, "-m", "infra.local.worker")
         chalice = self._start(
-            str(BIN_DIR / "chalice"),
+            sys.executable,
+            "-m",
+            "infra.local.chalice_local",
             "local",
             "--host",
             "127.0.0.1",

@@ -115,3 +115,48 @@ def repository(gateway: Gateway) -> str:
     )
     assert reply.status == 201, reply.text
     return name
+
+
+class Jobs:
+    """Feeds the jobs queue to the app's SQS handler, as the event source mapping does."""
+
+    def __init__(self, app_module: Any) -> None:
+        import boto3
+
+        from chalicelib.settings import get_settings
+
+        self.app_module = app_module
+        self.sqs = boto3.client("sqs")
+        settings = get_settings()
+        self.queue_url = self.sqs.get_queue_url(QueueName=settings.jobs_queue)["QueueUrl"]
+
+    def receive(self) -> list[dict[str, Any]]:
+        received = self.sqs.receive_message(
+            QueueUrl=self.queue_url, MaxNumberOfMessages=10, AttributeNames=["All"]
+        )
+        return list(received.get("Messages", []))
+
+    def event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        from infra.local.worker import lambda_record
+
+        arn = "arn:aws:sqs:us-east-1:123456789012:jobs"
+        return {"Records": [lambda_record(m, arn, "us-east-1") for m in messages]}
+
+    def run(self, handler: str = "run_jobs") -> dict[str, Any]:
+        """One batch from the queue through the handler; deletes what succeeded."""
+        messages = self.receive()
+        response = getattr(self.app_module, handler)(self.event(messages), None)
+        failed = {item["itemIdentifier"] for item in response["batchItemFailures"]}
+        for message in messages:
+            if message["MessageId"] not in failed:
+                self.sqs.delete_message(
+                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+        return response
+
+
+@pytest.fixture(scope="session")
+def jobs(gateway: Gateway) -> Jobs:
+    import app
+
+    return Jobs(app)

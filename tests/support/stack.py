@@ -39,12 +39,15 @@ class LocalStack:
                 self.process.kill()
 
 
-def start_stack(log_path: Path, token: str, timeout: float = 120.0) -> LocalStack:
+def start_stack(
+    log_path: Path, token: str, timeout: float = 120.0, extra_env: dict[str, str] | None = None
+) -> LocalStack:
     port, moto_port = free_port(), free_port()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     environment.update(
         PANTRY_PORT=str(port), PANTRY_MOTO_PORT=str(moto_port), PANTRY_ADMIN_TOKEN=token
     )
+    environment.update(extra_env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.run"],
         cwd=PROJECT_DIR,
@@ -80,3 +83,24 @@ def start_stack(log_path: Path, token: str, timeout: float = 120.0) -> LocalStac
         process=process,
         log_path=log_path,
     )
+
+
+def aws_environment(stack: LocalStack) -> dict[str, str]:
+    """What a process needs to reach the stack's moto server, and the settings."""
+    import boto3
+
+    from infra.local.bootstrap import deploy_resources
+
+    access = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    cloudformation = boto3.client(
+        "cloudformation", endpoint_url=stack.moto_url, region_name="us-east-1", **access
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    environment.update(
+        deploy_resources("local", client=cloudformation),  # the stack exists: its outputs
+        AWS_ENDPOINT_URL=stack.moto_url,
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+        AWS_DEFAULT_REGION="us-east-1",
+    )
+    return environment

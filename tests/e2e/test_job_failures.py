@@ -1,0 +1,213 @@
+"""Delete jobs that crash or keep failing, on a local stack whose workers the test runs.
+
+This stack starts no worker of its own (PANTRY_LOCAL_WORKER=0); each test starts
+`python -m infra.local.worker` processes itself, some with a fault injected, and
+SQS (moto) redelivers after a short visibility timeout as it would on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, Http, create_repository
+from tests.e2e.test_upload_rules import blob_keys
+from tests.support import clients
+from tests.support.dists import Dist, write_dists
+from tests.support.stack import PROJECT_DIR, LocalStack, aws_environment, start_stack
+
+MAX_RECEIVES = 3
+
+
+@pytest.fixture(scope="module")
+def bare_stack() -> Iterator[LocalStack]:
+    running = start_stack(
+        ARTIFACTS / "local-stack-no-worker.log",
+        token="e2e-jobs-token",
+        extra_env={
+            "PANTRY_LOCAL_WORKER": "0",
+            "PANTRY_JOB_VISIBILITY_TIMEOUT": "2",
+            "PANTRY_JOB_MAX_RECEIVES": str(MAX_RECEIVES),
+        },
+    )
+    yield running
+    running.stop()
+
+
+class Workers:
+    def __init__(self, stack: LocalStack) -> None:
+        self.environment = dict(aws_environment(stack), PANTRY_JOB_MAX_RECEIVES=str(MAX_RECEIVES))
+        self.running: list[subprocess.Popen[bytes]] = []
+
+    def start(self, fault: str = "") -> subprocess.Popen[bytes]:
+        environment = dict(self.environment, PANTRY_FAULT_INJECTION=fault)
+        log = (ARTIFACTS / f"worker-{fault.replace(':', '-') or 'plain'}.log").open("ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "infra.local.worker"],
+            cwd=PROJECT_DIR,
+            env=environment,
+            stdout=log,
+            stderr=log,
+        )
+        self.running.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in self.running:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+@pytest.fixture
+def workers(bare_stack: LocalStack) -> Iterator[Workers]:
+    pool = Workers(bare_stack)
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture
+def published(bare_stack: LocalStack, tmp_path: Path) -> tuple[Http, str]:
+    http = Http(bare_stack)
+    repository = create_repository(http, f"jobs-{int(time.time() * 1000) % 10**8}")
+    files = write_dists([Dist("Doomed.Pkg", "1.0")], tmp_path / "dists")
+    clients.twine(
+        tmp_path / "home",
+        "upload",
+        "--non-interactive",
+        "--disable-progress-bar",
+        "--repository-url",
+        f"{bare_stack.base_url}/{repository}/",
+        "-u",
+        "__token__",
+        "-p",
+        bare_stack.token,
+        *map(str, files),
+    )
+    return http, repository
+
+
+def pantry(stack: LocalStack, home: Path, *args: str) -> Any:
+    command = [
+        str(clients.BIN_DIR / "pantry"),
+        *args,
+        "--url",
+        stack.base_url,
+        "--token",
+        stack.token,
+        "--format",
+        "json",
+    ]
+    return json.loads(clients.run(command, home).stdout)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+def all_keys(stack: LocalStack, repository: str, operation_id: str) -> list[str]:
+    return blob_keys(stack, repository) + _manifest(stack, operation_id)
+
+
+def _manifest(stack: LocalStack, operation_id: str) -> list[str]:
+    s3: Any = boto3.client(
+        "s3",
+        endpoint_url=stack.moto_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"])
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"operations/{operation_id}/")
+    return [item["Key"] for item in listed.get("Contents", [])]
+
+
+def test_worker_killed_after_the_metadata_is_gone_finishes_when_restarted(
+    bare_stack: LocalStack, workers: Workers, published: tuple[Http, str], tmp_path: Path
+) -> None:
+    http, repository = published
+    home = tmp_path / "cli"
+    operation = pantry(
+        bare_stack,
+        home,
+        "versions",
+        "delete",
+        "1.0",
+        "--package",
+        "doomed-pkg",
+        "--repository",
+        repository,
+        "--async",
+    )
+    assert len(blob_keys(bare_stack, repository)) == 3
+
+    crashing = workers.start(fault="exit:delete-after-metadata")
+    assert crashing.wait(timeout=60) == 70  # killed mid-job, as a lost Lambda would be
+
+    # The metadata is gone, the blobs are not, and the operation is unfinished.
+    described = pantry(bare_stack, home, "operations", "describe", operation["id"])
+    assert described["status"] == "running"
+    assert http.request("GET", f"/{repository}/simple/doomed-pkg/").status == 404
+    assert pantry(bare_stack, home, "files", "list", "--repository", repository) == []
+    assert len(blob_keys(bare_stack, repository)) == 3
+
+    workers.start()  # SQS redelivers once the visibility timeout has passed
+    wait_for(
+        lambda: pantry(bare_stack, home, "operations", "describe", operation["id"])["done"],
+        60,
+        "the operation to finish",
+    )
+    assert pantry(bare_stack, home, "operations", "describe", operation["id"])["status"] == "done"
+    assert all_keys(bare_stack, repository, operation["id"]) == []
+
+
+def test_poison_job_ends_in_the_dead_letter_queue_with_its_operation_failed(
+    bare_stack: LocalStack, workers: Workers, published: tuple[Http, str], tmp_path: Path
+) -> None:
+    _http, repository = published
+    home = tmp_path / "cli"
+    operation = pantry(
+        bare_stack, home, "packages", "delete", "doomed-pkg", "--repository", repository, "--async"
+    )
+    workers.start(fault="fail:delete-after-metadata")
+    wait_for(
+        lambda: pantry(bare_stack, home, "operations", "describe", operation["id"])["done"],
+        90,
+        "the operation to fail",
+    )
+    failed = pantry(bare_stack, home, "operations", "describe", operation["id"])
+    assert failed["status"] == "failed"
+    assert failed["error"] == (
+        f"failed after {MAX_RECEIVES} attempts: "
+        "InjectedFault: injected failure at delete-after-metadata"
+    )
+
+    sqs: Any = boto3.client(
+        "sqs",
+        endpoint_url=bare_stack.moto_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    dead_letters = sqs.get_queue_url(QueueName="pantry-local-jobs-dlq")["QueueUrl"]
+    bodies: list[str] = []
+
+    def dead_lettered() -> bool:
+        received = sqs.receive_message(
+            QueueUrl=dead_letters, WaitTimeSeconds=1, VisibilityTimeout=0
+        )
+        bodies.extend(m["Body"] for m in received.get("Messages", []))
+        return any(json.loads(b)["operation_id"] == operation["id"] for b in bodies)
+
+    wait_for(dead_lettered, 30, "the message to reach the dead-letter queue")
