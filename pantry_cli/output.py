@@ -16,14 +16,16 @@ def show(result: Any, output_format: str, columns: Sequence[str]) -> None:
     if not rows:
         print("Listed 0 items.", file=sys.stderr)
         return
-    table = [[_cell(row.get(column)) for column in columns] for row in rows]
+    table = [[_cell(column, row.get(column)) for column in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(columns)]
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for cells in table:
         print("  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip())
 
 
-def _cell(value: Any) -> str:
+def _cell(column: str, value: Any) -> str:
+    if column.endswith("_time") and isinstance(value, str):
+        return value[:19].replace("T", " ")  # UTC, to the second: tables stay narrow
     if value is None:
         return ""
     if isinstance(value, bool):
