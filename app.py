@@ -50,6 +50,41 @@ def describe_repository(name: str) -> Response:
     return management_views.describe_repository(app.current_request, name)
 
 
+@app.route("/v1/repositories/{name}/iam-policy", methods=["GET"])
+def get_iam_policy(name: str) -> Response:
+    return management_views.get_iam_policy(app.current_request, name)
+
+
+@app.route("/v1/repositories/{name}/iam-policy/{change}", methods=["POST"])
+def change_iam_policy(name: str, change: str) -> Response:
+    return management_views.change_iam_policy(app.current_request, name, change)
+
+
+@app.route("/v1/principals", methods=["GET"])
+def list_principals() -> Response:
+    return management_views.list_principals(app.current_request)
+
+
+@app.route("/v1/principals", methods=["POST"])
+def create_principal() -> Response:
+    return management_views.create_principal(app.current_request)
+
+
+@app.route("/v1/principals/{principal}/tokens", methods=["GET"])
+def list_tokens(principal: str) -> Response:
+    return management_views.list_tokens(app.current_request, principal)
+
+
+@app.route("/v1/principals/{principal}/tokens", methods=["POST"])
+def create_token(principal: str) -> Response:
+    return management_views.create_token(app.current_request, principal)
+
+
+@app.route("/v1/tokens/{token_id}", methods=["DELETE"])
+def revoke_token(token_id: str) -> Response:
+    return management_views.revoke_token(app.current_request, token_id)
+
+
 @app.route("/v1/repositories/{repo}/packages", methods=["GET"])
 def list_packages(repo: str) -> Response:
     return contents_views.list_packages(app.current_request, repo)

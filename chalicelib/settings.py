@@ -21,6 +21,8 @@ class Settings:
     projects_table: str
     files_table: str
     operations_table: str
+    principals_table: str
+    tokens_table: str
     bucket: str
     jobs_queue: str
     # Receives before SQS moves a job to the dead-letter queue (the template's value).
@@ -49,6 +51,8 @@ def get_settings() -> Settings:
         projects_table=_env("PANTRY_PROJECTS_TABLE", f"{prefix}-projects"),
         files_table=_env("PANTRY_FILES_TABLE", f"{prefix}-files"),
         operations_table=_env("PANTRY_OPERATIONS_TABLE", f"{prefix}-operations"),
+        principals_table=_env("PANTRY_PRINCIPALS_TABLE", f"{prefix}-principals"),
+        tokens_table=_env("PANTRY_TOKENS_TABLE", f"{prefix}-tokens"),
         bucket=_env("PANTRY_BUCKET", f"{prefix}-files"),
         jobs_queue=_env("PANTRY_JOBS_QUEUE", f"{prefix}-jobs"),
         job_max_receives=int(_env("PANTRY_JOB_MAX_RECEIVES", "5")),

@@ -1,7 +1,13 @@
-"""The one authorization point: every route calls `authorize` before any work.
+"""The one authorization point: every route calls `authorize` before any other work.
 
-For now the deployment-wide admin token is the only principal and may do
-everything; principals, tokens and per-repository roles slot in here later.
+Who: the deployment admin (the bootstrap token), a principal (by token), or
+anonymous. What they may do on a repository: the highest role its IAM policy
+binds to them or to `allUsers`. The answers clients need:
+- no or bad credentials where they would help: 401 with a Basic challenge, since
+  pip and uv consult keyring or netrc only after a 401;
+- a principal without the role: 403;
+- a principal who may not even read the repository: 404, the same answer as for
+  a repository that does not exist, so private names are not revealed.
 """
 
 from __future__ import annotations
@@ -9,40 +15,56 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from enum import Enum
+
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.auth.credentials import token_from_authorization
-from chalicelib.errors import NotAuthenticated
+from chalicelib.auth.principals import check_token
+from chalicelib.auth.roles import (
+    ALL_USERS,
+    REQUIRED_ROLE,
+    Action,
+    principal_member,
+    role_rank,
+)
+from chalicelib.errors import NotAuthenticated, NotFound, PermissionDenied
 from chalicelib.observability import count, logger
 from chalicelib.settings import get_settings
-
-
-class Action(Enum):
-    READ = "read"  # simple index, downloads, listings
-    UPLOAD = "upload"
-    DELETE = "delete"
-    MANAGE = "manage"  # create repositories and principals
+from chalicelib.storage.models import RepositoryRecord
 
 
 @dataclass(frozen=True)
 class Caller:
-    principal: str
-    is_admin: bool
+    principal: str | None  # None: anonymous
+    is_admin: bool = False
+
+    @property
+    def label(self) -> str:
+        return "admin" if self.is_admin else self.principal or "anonymous"
+
+
+ANONYMOUS = Caller(principal=None)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What `authorize` established: who calls, and the repository they may act on."""
+
+    caller: Caller
+    repository: RepositoryRecord | None
 
 
 def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8")).digest()
 
 
-def _identify(token: str) -> Caller | None:
+def _is_admin_token(token: str) -> bool:
     admin_token = get_settings().admin_token
-    # Compare fixed-length digests in constant time: no timing hint at the secret.
-    if admin_token and hmac.compare_digest(_digest(token), _digest(admin_token)):
-        return Caller(principal="admin", is_admin=True)
-    return None
+    # Fixed-length digests compared in constant time: no timing hint at the secret.
+    return bool(admin_token) and hmac.compare_digest(_digest(token), _digest(admin_token))
 
 
-def _refuse(reason: str, action: Action, repository: str | None) -> NotAuthenticated:
+def _unauthenticated(reason: str, action: Action, repository: str | None) -> NotAuthenticated:
     count("AuthenticationFailed", reason=reason)
     logger.info(
         "authentication failed",
@@ -55,13 +77,77 @@ def _refuse(reason: str, action: Action, repository: str | None) -> NotAuthentic
     )
 
 
-def authorize(authorization: str | None, action: Action, repository: str | None) -> Caller:
-    """The caller, if they may do `action` on `repository`; else NotAuthenticated
-    (401, so pip and uv consult keyring or netrc) or PermissionDenied (403)."""
+def identify(authorization: str | None, action: Action, repository: str | None) -> Caller:
+    """The caller a request's credentials name; a bad token is a 401, never anonymous."""
     token = token_from_authorization(authorization)
     if token is None:
-        raise _refuse("missing-credentials", action, repository)
-    caller = _identify(token)
-    if caller is None:
-        raise _refuse("unknown-token", action, repository)
-    return caller
+        return ANONYMOUS
+    if _is_admin_token(token):
+        return Caller(principal=None, is_admin=True)
+    checked = check_token(token)
+    if checked.principal is None:
+        raise _unauthenticated(checked.failure or "unknown-token", action, repository)
+    return Caller(principal=checked.principal)
+
+
+def role_of(caller: Caller, record: RepositoryRecord) -> int | None:
+    """The rank of the caller's highest role on the repository, or None."""
+    members = {ALL_USERS} | ({principal_member(caller.principal)} if caller.principal else set())
+    ranks = [
+        role_rank(role)
+        for role, bound in (
+            ("reader", record.readers),
+            ("writer", record.writers),
+            ("repoAdmin", record.repo_admins),
+        )
+        if bound and members & bound
+    ]
+    return max(ranks, default=None)
+
+
+def _repository(name: str) -> RepositoryRecord | None:
+    try:
+        return RepositoryRecord.get(name)
+    except DoesNotExist:
+        return None
+
+
+def _denied(caller: Caller, action: Action, repository: str | None, message: str) -> Exception:
+    if caller.principal is None:  # anonymous: credentials might help
+        return _unauthenticated("missing-credentials", action, repository)
+    count("AuthorizationDenied", action=action.value)
+    logger.info(
+        "authorization denied",
+        extra={"principal": caller.principal, "action": action.value, "repository": repository},
+    )
+    return PermissionDenied(message, reason="permission-denied")
+
+
+def authorize(authorization: str | None, action: Action, repository: str | None = None) -> Access:
+    caller = identify(authorization, action, repository)
+    if action is Action.MANAGE or repository is None:
+        if caller.is_admin:
+            return Access(caller, None)
+        raise _denied(caller, action, repository, "Only the deployment admin may do this.")
+
+    record = _repository(repository)
+    if caller.is_admin:
+        if record is None:
+            raise NotFound(f"No repository named {repository!r}.", reason="repository-not-found")
+        return Access(caller, record)
+    rank = role_of(caller, record) if record is not None else None
+    if rank is None:
+        if caller.principal is None:
+            raise _unauthenticated("missing-credentials", action, repository)
+        # Not even a reader: answer as if the repository did not exist.
+        raise NotFound(f"No repository named {repository!r}.", reason="repository-not-found")
+    needed = REQUIRED_ROLE[action]
+    if rank < role_rank(needed):
+        raise _denied(
+            caller,
+            action,
+            repository,
+            f"Principal {caller.principal} may not {action.value} in repository "
+            f"{repository}: that needs the {needed} role.",
+        )
+    return Access(caller, record)

@@ -7,14 +7,15 @@ from urllib.parse import unquote
 
 from chalice.app import Request, Response
 
-from chalicelib.auth.policy import Action, authorize
+from chalicelib.auth.policy import authorize
+from chalicelib.auth.roles import Action
 from chalicelib.http.errors import answers_errors
 from chalicelib.http.management_views import json_response
 from chalicelib.jobs import operations
 from chalicelib.jobs.deletes import request_delete
 from chalicelib.repositories.contents import RepositoryContents
 from chalicelib.repositories.paging import Page, page_size
-from chalicelib.repositories.registry import open_repository
+from chalicelib.repositories.registry import repository_for
 
 
 def _query(request: Request, name: str) -> str | None:
@@ -24,8 +25,8 @@ def _query(request: Request, name: str) -> str | None:
 
 def _contents(request: Request, raw_repository: str, action: Action) -> RepositoryContents:
     repository = unquote(raw_repository)
-    authorize(request.headers.get("authorization"), action, repository)
-    open_repository(repository)  # 404 for an unknown repository
+    access = authorize(request.headers.get("authorization"), action, repository)
+    repository_for(access.repository)  # a mode that holds files
     return RepositoryContents(repository)
 
 

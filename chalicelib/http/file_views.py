@@ -7,11 +7,12 @@ from urllib.parse import unquote
 from chalice.app import Request, Response
 from packaging.utils import canonicalize_name
 
-from chalicelib.auth.policy import Action, authorize
+from chalicelib.auth.policy import authorize
+from chalicelib.auth.roles import Action
 from chalicelib.errors import NotFound
 from chalicelib.http.errors import answers_errors
 from chalicelib.observability import count
-from chalicelib.repositories.registry import open_repository
+from chalicelib.repositories.registry import repository_for
 from chalicelib.storage.blobs import presigned_url
 
 METADATA_SUFFIX = ".metadata"  # PEP 658: `{file URL}.metadata`
@@ -22,12 +23,12 @@ def download(
     request: Request, raw_repository: str, raw_project: str, raw_filename: str
 ) -> Response:
     repository_name = unquote(raw_repository)
-    authorize(request.headers.get("authorization"), Action.READ, repository_name)
+    access = authorize(request.headers.get("authorization"), Action.READ, repository_name)
     filename = unquote(raw_filename)
     wants_metadata = filename.endswith(METADATA_SUFFIX)
     if wants_metadata:
         filename = filename.removesuffix(METADATA_SUFFIX)
-    repository = open_repository(repository_name)
+    repository = repository_for(access.repository)
     stored = repository.stored_file(canonicalize_name(unquote(raw_project)), filename)
     if wants_metadata and stored.metadata_key is None:
         raise NotFound(f"{filename} has no core metadata file.", reason="no-metadata")

@@ -8,10 +8,13 @@ from urllib.parse import unquote
 
 from chalice.app import Request, Response
 
-from chalicelib.auth.policy import Action, authorize
-from chalicelib.errors import InvalidRequest
+from chalicelib.auth import principals
+from chalicelib.auth.policy import authorize, identify, role_of
+from chalicelib.auth.roles import Action
+from chalicelib.errors import InvalidRequest, NotAuthenticated
 from chalicelib.http.errors import answers_errors
-from chalicelib.repositories import registry
+from chalicelib.repositories import iam, registry
+from chalicelib.storage.models import RepositoryRecord
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -37,6 +40,10 @@ def _string_field(payload: dict[str, Any], key: str, default: str | None = None)
     return value
 
 
+def _auth(request: Request) -> str | None:
+    return request.headers.get("authorization")
+
+
 def health() -> Response:
     """Unauthenticated liveness probe (the local stack waits on it); reveals nothing."""
     return json_response({"status": "ok"})
@@ -44,7 +51,7 @@ def health() -> Response:
 
 @answers_errors(as_json=True)
 def create_repository(request: Request) -> Response:
-    authorize(request.headers.get("authorization"), Action.MANAGE, None)
+    authorize(_auth(request), Action.MANAGE)
     payload = _json_body(request)
     info = registry.create_repository(
         name=_string_field(payload, "name"),
@@ -56,13 +63,83 @@ def create_repository(request: Request) -> Response:
 
 @answers_errors(as_json=True)
 def list_repositories(request: Request) -> Response:
-    authorize(request.headers.get("authorization"), Action.MANAGE, None)
-    repositories = [info.to_json() for info in registry.list_repositories()]
+    """The admin sees every repository; a principal those it may read."""
+    caller = identify(_auth(request), Action.READ, None)
+    if not caller.is_admin and caller.principal is None:
+        raise NotAuthenticated(
+            "Authentication required to list repositories.", reason="missing-credentials"
+        )
+
+    def visible(record: RepositoryRecord) -> bool:
+        return caller.is_admin or role_of(caller, record) is not None
+
+    repositories = [info.to_json() for info in registry.list_repositories(visible)]
     return json_response({"repositories": repositories})
 
 
 @answers_errors(as_json=True)
 def describe_repository(request: Request, raw_name: str) -> Response:
+    access = authorize(_auth(request), Action.READ, unquote(raw_name))
+    assert access.repository is not None
+    return json_response(registry.describe_repository(access.repository).to_json())
+
+
+@answers_errors(as_json=True)
+def get_iam_policy(request: Request, raw_name: str) -> Response:
+    access = authorize(_auth(request), Action.SET_POLICY, unquote(raw_name))
+    assert access.repository is not None
+    return json_response(iam.policy_json(access.repository))
+
+
+@answers_errors(as_json=True)
+def change_iam_policy(request: Request, raw_name: str, change: str) -> Response:
     name = unquote(raw_name)
-    authorize(request.headers.get("authorization"), Action.READ, name)
-    return json_response(registry.describe_repository(name).to_json())
+    authorize(_auth(request), Action.SET_POLICY, name)
+    payload = _json_body(request)
+    member, role = _string_field(payload, "member"), _string_field(payload, "role")
+    if change == "add-binding":
+        return json_response(iam.add_binding(name, member, role))
+    if change == "remove-binding":
+        return json_response(iam.remove_binding(name, member, role))
+    raise InvalidRequest(f"Unknown policy change {change!r}.", reason="policy-change")
+
+
+@answers_errors(as_json=True)
+def create_principal(request: Request) -> Response:
+    authorize(_auth(request), Action.MANAGE)
+    payload = _json_body(request)
+    created = principals.create_principal(
+        _string_field(payload, "name"), _string_field(payload, "description", "")
+    )
+    return json_response(created, 201)
+
+
+@answers_errors(as_json=True)
+def list_principals(request: Request) -> Response:
+    authorize(_auth(request), Action.MANAGE)
+    return json_response({"principals": principals.list_principals()})
+
+
+@answers_errors(as_json=True)
+def create_token(request: Request, raw_principal: str) -> Response:
+    authorize(_auth(request), Action.MANAGE)
+    payload = _json_body(request)
+    expires_in = payload.get("expires_in_seconds")
+    if expires_in is not None and (not isinstance(expires_in, int) or isinstance(expires_in, bool)):
+        raise InvalidRequest("expires_in_seconds must be a whole number.", reason="expiry")
+    created = principals.create_token(
+        unquote(raw_principal), expires_in, _string_field(payload, "description", "")
+    )
+    return json_response(created, 201)
+
+
+@answers_errors(as_json=True)
+def list_tokens(request: Request, raw_principal: str) -> Response:
+    authorize(_auth(request), Action.MANAGE)
+    return json_response({"tokens": principals.list_tokens(unquote(raw_principal))})
+
+
+@answers_errors(as_json=True)
+def revoke_token(request: Request, token_id: str) -> Response:
+    authorize(_auth(request), Action.MANAGE)
+    return json_response(principals.revoke_token(unquote(token_id)))

@@ -6,7 +6,8 @@ from urllib.parse import unquote
 
 from chalice.app import Request, Response
 
-from chalicelib.auth.policy import Action, authorize
+from chalicelib.auth.policy import authorize
+from chalicelib.auth.roles import Action
 from chalicelib.errors import PantryError
 from chalicelib.http.errors import answers_errors
 from chalicelib.observability import count, logger
@@ -21,10 +22,10 @@ def _count_rejection(error: PantryError) -> None:
 @answers_errors(on_error=_count_rejection)
 def legacy_upload(request: Request, raw_repository: str) -> Response:
     repository_name = unquote(raw_repository)
-    authorize(request.headers.get("authorization"), Action.UPLOAD, repository_name)
+    access = authorize(request.headers.get("authorization"), Action.UPLOAD, repository_name)
     body = request.raw_body
     stored = upload_file(
-        repository_name,
+        access.repository,
         body if isinstance(body, bytes) else body.encode(),
         request.headers.get("content-type"),
     )

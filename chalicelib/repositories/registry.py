@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import PutError
 
 from chalicelib.errors import AlreadyExists, InvalidRequest, NotFound, UnsupportedOperation
 from chalicelib.repositories.names import validate_repository_name
@@ -39,10 +40,6 @@ def _info(record: RepositoryRecord) -> RepositoryInfo:
     )
 
 
-def _not_found(name: str) -> NotFound:
-    return NotFound(f"No repository named {name!r}.", reason="repository-not-found")
-
-
 def create_repository(name: str, mode: str, description: str = "") -> RepositoryInfo:
     validate_repository_name(name)
     if mode not in MODES:
@@ -70,24 +67,20 @@ def create_repository(name: str, mode: str, description: str = "") -> Repository
     return _info(record)
 
 
-def _record(name: str) -> RepositoryRecord:
-    try:
-        return RepositoryRecord.get(name)
-    except DoesNotExist:
-        raise _not_found(name) from None
+def describe_repository(record: RepositoryRecord) -> RepositoryInfo:
+    return _info(record)
 
 
-def describe_repository(name: str) -> RepositoryInfo:
-    return _info(_record(name))
-
-
-def list_repositories() -> list[RepositoryInfo]:
+def list_repositories(visible: Callable[[RepositoryRecord], bool]) -> list[RepositoryInfo]:
     # The repositories table is small (one item per repository), so a Scan is fine.
-    return sorted((_info(record) for record in RepositoryRecord.scan()), key=lambda r: r.name)
+    records = [record for record in RepositoryRecord.scan() if visible(record)]
+    return sorted((_info(record) for record in records), key=lambda r: r.name)
 
 
-def open_repository(name: str) -> Repository:
-    record = _record(name)
+def repository_for(record: RepositoryRecord | None) -> Repository:
+    """The implementation of a repository's mode, for a record that `authorize` read."""
+    if record is None:
+        raise NotFound("No repository given.", reason="repository-not-found")
     if record.mode == STANDARD:
         return StandardRepository(record)
-    raise UnsupportedOperation(f"Repository {name} has an unsupported mode.", reason="mode")
+    raise UnsupportedOperation(f"Repository {record.name} has an unsupported mode.", reason="mode")

@@ -17,6 +17,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
@@ -47,6 +48,52 @@ class RepositoryRecord(Model):
     mode = UnicodeAttribute()  # standard | remote | virtual
     description = UnicodeAttribute(default="")
     create_time = UTCDateTimeAttribute(default_for_new=utcnow)
+    # The IAM policy: members ("principal:NAME" or "allUsers") of each role. Sets,
+    # so a binding is added or removed atomically (UpdateItem ADD / DELETE).
+    readers = UnicodeSetAttribute(null=True)
+    writers = UnicodeSetAttribute(null=True)
+    repo_admins = UnicodeSetAttribute(null=True)
+
+
+class PrincipalRecord(Model):
+    """Someone who holds tokens: a person or a CI bot."""
+
+    class Meta:
+        table_name = _settings.principals_table
+        region = _settings.region
+
+    name = UnicodeAttribute(hash_key=True)
+    description = UnicodeAttribute(default="")
+    create_time = UTCDateTimeAttribute(default_for_new=utcnow)
+
+
+class TokensByPrincipal(GlobalSecondaryIndex["TokenRecord"]):  # type: ignore[no-untyped-call]
+    """`pantry tokens list --principal`: management only, never on a request's path."""
+
+    class Meta:
+        index_name = "by-principal"
+        projection = AllProjection()
+
+    principal = UnicodeAttribute(hash_key=True)
+    token_id = UnicodeAttribute(range_key=True)
+
+
+class TokenRecord(Model):
+    """A token, by its public id. Only a hash of the secret part is stored."""
+
+    class Meta:
+        table_name = _settings.tokens_table
+        region = _settings.region
+
+    by_principal = TokensByPrincipal()
+
+    token_id = UnicodeAttribute(hash_key=True)
+    principal = UnicodeAttribute()
+    secret_sha256 = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    create_time = UTCDateTimeAttribute(default_for_new=utcnow)
+    expire_time = UTCDateTimeAttribute(null=True)
+    revoke_time = UTCDateTimeAttribute(null=True)
 
 
 class ProjectRecord(Model):

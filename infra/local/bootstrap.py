@@ -21,6 +21,8 @@ OUTPUT_TO_ENV = {
     "ProjectsTableName": "PANTRY_PROJECTS_TABLE",
     "FilesTableName": "PANTRY_FILES_TABLE",
     "OperationsTableName": "PANTRY_OPERATIONS_TABLE",
+    "PrincipalsTableName": "PANTRY_PRINCIPALS_TABLE",
+    "TokensTableName": "PANTRY_TOKENS_TABLE",
     "BucketName": "PANTRY_BUCKET",
     "JobsQueueName": "PANTRY_JOBS_QUEUE",
 }

@@ -49,6 +49,7 @@ class Workers:
 
     def start(self, fault: str = "") -> subprocess.Popen[bytes]:
         environment = dict(self.environment, PANTRY_FAULT_INJECTION=fault)
+        ARTIFACTS.mkdir(exist_ok=True)
         log = (ARTIFACTS / f"worker-{fault.replace(':', '-') or 'plain'}.log").open("ab")
         process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.worker"],

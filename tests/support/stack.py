@@ -57,6 +57,7 @@ def start_stack(
         text=True,
     )
     assert process.stdout is not None
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     ready = threading.Event()
 
