@@ -146,3 +146,78 @@ def config_list(args: argparse.Namespace) -> None:
     if "token" in values:
         values["token"] = "********"
     show(values, args.format, config.KEYS)
+
+
+PRINCIPAL_COLUMNS = ("name", "description", "create_time")
+TOKEN_COLUMNS = ("id", "principal", "description", "create_time", "expire_time", "revoked")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in '90s', '30m', '12h' or '30d'."""
+    number, unit = text[:-1], text[-1:]
+    if unit not in _UNITS or not number.isdigit():
+        raise UsageError(f"invalid duration {text!r}: use a number and s, m, h or d (e.g. 30d)")
+    return int(number) * _UNITS[unit]
+
+
+def principals_create(api: PantryApi, args: argparse.Namespace) -> None:
+    payload = {"name": args.name, "description": args.description}
+    show(api.call("POST", "/v1/principals", payload), args.format, PRINCIPAL_COLUMNS)
+
+
+def principals_list(api: PantryApi, args: argparse.Namespace) -> None:
+    show(api.call("GET", "/v1/principals")["principals"], args.format, PRINCIPAL_COLUMNS)
+
+
+def tokens_create(api: PantryApi, args: argparse.Namespace) -> None:
+    payload: dict[str, Any] = {"description": args.description}
+    if args.expires_in:
+        payload["expires_in_seconds"] = parse_duration(args.expires_in)
+    created = api.call("POST", f"/v1/principals/{quote(args.principal)}/tokens", payload)
+    if args.format == "json":
+        show(created, "json", TOKEN_COLUMNS)
+        return
+    expiry = f", expires {created['expire_time'][:19]}Z" if created["expire_time"] else ""
+    print(f"Created token {created['id']} for principal {created['principal']}{expiry}.")
+    print("Its secret is shown this once; store it now (e.g. `pantry config set token`):")
+    print(created["token"])
+
+
+def tokens_list(api: PantryApi, args: argparse.Namespace) -> None:
+    listed = api.call("GET", f"/v1/principals/{quote(args.principal)}/tokens")["tokens"]
+    show(listed, args.format, TOKEN_COLUMNS)
+
+
+def tokens_revoke(api: PantryApi, args: argparse.Namespace) -> None:
+    show(api.call("DELETE", f"/v1/tokens/{quote(args.token_id)}"), args.format, TOKEN_COLUMNS)
+
+
+def _show_policy(policy: dict[str, Any], output_format: str) -> None:
+    if output_format == "json":
+        show(policy, "json", ())
+        return
+    rows = [
+        {"role": binding["role"], "member": member}
+        for binding in policy["bindings"]
+        for member in binding["members"]
+    ]
+    show(rows, "table", ("role", "member"))
+
+
+def get_iam_policy(api: PantryApi, args: argparse.Namespace) -> None:
+    _show_policy(api.call("GET", f"/v1/repositories/{quote(args.name)}/iam-policy"), args.format)
+
+
+def _change_binding(api: PantryApi, args: argparse.Namespace, change: str) -> None:
+    path = f"/v1/repositories/{quote(args.name)}/iam-policy/{change}"
+    policy = api.call("POST", path, {"member": args.member, "role": args.role})
+    _show_policy(policy, args.format)
+
+
+def add_iam_policy_binding(api: PantryApi, args: argparse.Namespace) -> None:
+    _change_binding(api, args, "add-binding")
+
+
+def remove_iam_policy_binding(api: PantryApi, args: argparse.Namespace) -> None:
+    _change_binding(api, args, "remove-binding")

@@ -76,6 +76,34 @@ def build_parser() -> argparse.ArgumentParser:
         repositories, "describe", commands.repositories_describe, "describe a repository"
     )
     describe.add_argument("name")
+    policy = command(
+        repositories, "get-iam-policy", commands.get_iam_policy, "show who holds which role"
+    )
+    policy.add_argument("name")
+    for name, run, text in (
+        ("add-iam-policy-binding", commands.add_iam_policy_binding, "grant a role"),
+        ("remove-iam-policy-binding", commands.remove_iam_policy_binding, "withdraw a role"),
+    ):
+        binding = command(repositories, name, run, text)
+        binding.add_argument("name")
+        binding.add_argument("--member", required=True, help="principal:NAME or allUsers")
+        binding.add_argument("--role", required=True, choices=("reader", "writer", "repoAdmin"))
+
+    principals = group("principals", "people and CI bots that hold tokens (admin only)")
+    create = command(principals, "create", commands.principals_create, "create a principal")
+    create.add_argument("name")
+    create.add_argument("--description", default="")
+    command(principals, "list", commands.principals_list, "list principals")
+
+    tokens = group("tokens", "a principal's tokens (admin only)")
+    create = command(tokens, "create", commands.tokens_create, "create a token, shown once")
+    create.add_argument("--principal", required=True)
+    create.add_argument("--expires-in", help="lifetime such as 90d, 12h, 30m (default: none)")
+    create.add_argument("--description", default="")
+    listing = command(tokens, "list", commands.tokens_list, "list a principal's tokens")
+    listing.add_argument("--principal", required=True)
+    revoke = command(tokens, "revoke", commands.tokens_revoke, "revoke a token")
+    revoke.add_argument("token_id")
 
     packages = group("packages", "list and delete packages")
     listing = command(packages, "list", commands.packages_list, "list a repository's packages")

@@ -86,9 +86,9 @@ def create_token(
     require_principal(principal)
     expire_time: datetime | None = None
     if expires_in_seconds is not None:
-        if not 60 <= expires_in_seconds <= MAX_LIFETIME.total_seconds():
+        if not 1 <= expires_in_seconds <= MAX_LIFETIME.total_seconds():
             raise InvalidRequest(
-                "expires_in_seconds must be from 60 seconds to 10 years.", reason="expiry"
+                "expires_in_seconds must be from 1 second to 10 years.", reason="expiry"
             )
         expire_time = utcnow() + timedelta(seconds=expires_in_seconds)
     token_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)

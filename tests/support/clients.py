@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 BIN_DIR = Path(sys.executable).parent
 
@@ -38,11 +39,22 @@ def client_env(scratch: Path) -> dict[str, str]:
 
 
 def run(
-    command: list[str], scratch: Path, check: bool = True, timeout: float = 300
+    command: list[str],
+    scratch: Path,
+    check: bool = True,
+    timeout: float = 300,
+    env: dict[str, str | None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """Run a client; `env` adds variables (None removes one)."""
+    environment = client_env(scratch)
+    for key, value in (env or {}).items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
     result = subprocess.run(
         command,
-        env=client_env(scratch),
+        env=environment,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -61,15 +73,19 @@ def new_venv(path: Path, scratch: Path) -> Path:
     return path / "bin" / "python"
 
 
-def pip(scratch: Path, target_python: Path, *args: str, check: bool = True):
+def pip(scratch: Path, target_python: Path, *args: str, check: bool = True, **kw: Any):
     """The project's pip (a recent release), installing into `target_python`'s venv."""
     command = [sys.executable, "-m", "pip", "--python", str(target_python), *args]
-    return run(command, scratch, check=check)
+    return run(command, scratch, check=check, **kw)
 
 
-def uv(scratch: Path, *args: str, check: bool = True):
-    return run([str(BIN_DIR / "uv"), *args], scratch, check=check)
+def uv(scratch: Path, *args: str, check: bool = True, **kw: Any):
+    return run([str(BIN_DIR / "uv"), *args], scratch, check=check, **kw)
 
 
-def twine(scratch: Path, *args: str, check: bool = True):
-    return run([str(BIN_DIR / "twine"), *args], scratch, check=check)
+def twine(scratch: Path, *args: str, check: bool = True, **kw: Any):
+    return run([str(BIN_DIR / "twine"), *args], scratch, check=check, **kw)
+
+
+def pantry(scratch: Path, *args: str, check: bool = True, **kw: Any):
+    return run([str(BIN_DIR / "pantry"), *args], scratch, check=check, **kw)
