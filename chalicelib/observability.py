@@ -28,3 +28,15 @@ def count(name: str, **dimensions: str) -> None:
     ) as metric:
         for key, value in dimensions.items():
             metric.add_dimension(name=key, value=value)
+
+
+def metric_value(name: str, value: float, unit: str) -> None:
+    """Record one measurement (a latency, a size)."""
+    with single_metric(
+        name=name,
+        unit=MetricUnit(unit),
+        value=value,
+        namespace=NAMESPACE,
+        default_dimensions={"service": "pantry"},
+    ):
+        pass

@@ -6,7 +6,6 @@ index; virtual ones merge others. Routes speak only to this protocol.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from packaging.utils import NormalizedName
@@ -21,17 +20,6 @@ VIRTUAL = "virtual"
 MODES = (STANDARD, REMOTE, VIRTUAL)
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    """Where a file's bytes are, for a download."""
-
-    filename: str
-    size: int
-    sha256: str
-    blob_key: str
-    metadata_key: str | None
-
-
 class Repository(Protocol):
     name: str
     mode: str
@@ -40,7 +28,11 @@ class Repository(Protocol):
 
     def project_page(self, canonical_name: NormalizedName) -> ProjectPage: ...
 
-    def stored_file(self, canonical_name: NormalizedName, filename: str) -> StoredFile: ...
+    def file_location(
+        self, canonical_name: NormalizedName, filename: str, *, metadata: bool, head: bool
+    ) -> str:
+        """Where a client gets the file (or its PEP 658 metadata): a short-lived URL."""
+        ...
 
     def add_file(self, upload: CheckedUpload, metadata: CoreMetadata | None) -> bool:
         """Store an upload; False when the identical file was there already."""

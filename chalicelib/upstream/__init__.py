@@ -1,0 +1,1 @@
+"""Upstream indexes of remote repositories: fetching, parsing, the cached listing."""
