@@ -43,3 +43,7 @@ class TooLarge(PantryError):
 
 class UnsupportedOperation(PantryError):
     """The repository's mode does not allow this (e.g. upload to a remote)."""
+
+
+class UpstreamFailed(PantryError):
+    """An upstream index failed, and nothing cached can stand in (502)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Any
@@ -35,7 +36,21 @@ def repository_of(args: argparse.Namespace) -> str:
 
 
 def repositories_create(api: PantryApi, args: argparse.Namespace) -> None:
-    payload = {"name": args.name, "mode": args.mode, "description": args.description}
+    payload: dict[str, Any] = {
+        "name": args.name,
+        "mode": args.mode,
+        "description": args.description,
+        "remote_url": args.remote_url,
+        "remote_username": args.remote_username,
+        "cache_ttl_seconds": args.cache_ttl,
+    }
+    if args.remote_password_env:
+        # Read from the environment, so the password is in no shell history.
+        password = os.environ.get(args.remote_password_env)
+        if password is None:
+            raise UsageError(f"the environment variable {args.remote_password_env} is not set")
+        payload["remote_password"] = password
+    payload = {key: value for key, value in payload.items() if value is not None}
     show(api.call("POST", "/v1/repositories", payload), args.format, REPOSITORY_COLUMNS)
 
 
@@ -47,8 +62,13 @@ def repositories_list(api: PantryApi, args: argparse.Namespace) -> None:
 def repositories_describe(api: PantryApi, args: argparse.Namespace) -> None:
     described = api.call("GET", f"/v1/repositories/{quote(args.name)}")
     described["index_url"] = f"{api.base_url}/{args.name}/simple/"
-    described["upload_url"] = f"{api.base_url}/{args.name}/"
-    show(described, args.format, (*REPOSITORY_COLUMNS, "index_url", "upload_url"))
+    columns = [*REPOSITORY_COLUMNS, "index_url"]
+    if described["mode"] == "standard":
+        described["upload_url"] = f"{api.base_url}/{args.name}/"
+        columns.append("upload_url")
+    if described["mode"] == "remote":
+        columns += ["remote_url", "remote_username", "cache_ttl_seconds"]
+    show(described, args.format, columns)
 
 
 def packages_list(api: PantryApi, args: argparse.Namespace) -> None:

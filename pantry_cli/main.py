@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--mode", choices=("standard", "remote", "virtual"), default="standard")
     create.add_argument("--description", default="")
+    create.add_argument("--remote-url", help="remote: the upstream simple index (PyPI)")
+    create.add_argument("--remote-username", help="remote: username for the upstream")
+    create.add_argument(
+        "--remote-password-env",
+        metavar="VAR",
+        help="remote: name of the environment variable holding the upstream password",
+    )
+    create.add_argument(
+        "--cache-ttl", type=int, metavar="SECONDS", help="remote: how long a page is cached"
+    )
     command(repositories, "list", commands.repositories_list, "list repositories")
     describe = command(
         repositories, "describe", commands.repositories_describe, "describe a repository"

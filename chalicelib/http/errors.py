@@ -24,6 +24,7 @@ STATUS_BY_ERROR: dict[type[errors.PantryError], int] = {
     errors.NotAcceptable: 406,
     errors.AlreadyExists: 409,
     errors.TooLarge: 413,
+    errors.UpstreamFailed: 502,
 }
 
 # pip and uv look up keyring / netrc credentials only after a 401 that asks for Basic.

@@ -40,6 +40,10 @@ def _string_field(payload: dict[str, Any], key: str, default: str | None = None)
     return value
 
 
+def _optional_string(payload: dict[str, Any], key: str) -> str | None:
+    return None if payload.get(key) is None else _string_field(payload, key)
+
+
 def _auth(request: Request) -> str | None:
     return request.headers.get("authorization")
 
@@ -53,12 +57,19 @@ def health() -> Response:
 def create_repository(request: Request) -> Response:
     authorize(_auth(request), Action.MANAGE)
     payload = _json_body(request)
-    info = registry.create_repository(
+    ttl = payload.get("cache_ttl_seconds")
+    if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool)):
+        raise InvalidRequest("cache_ttl_seconds must be a whole number.", reason="ttl")
+    spec = registry.RepositorySpec(
         name=_string_field(payload, "name"),
         mode=_string_field(payload, "mode", "standard"),
         description=_string_field(payload, "description", ""),
+        remote_url=_optional_string(payload, "remote_url"),
+        remote_username=_optional_string(payload, "remote_username"),
+        remote_password=_optional_string(payload, "remote_password"),
+        cache_ttl_seconds=ttl,
     )
-    return json_response(info.to_json(), 201)
+    return json_response(registry.create_repository(spec), 201)
 
 
 @answers_errors(as_json=True)
@@ -73,15 +84,14 @@ def list_repositories(request: Request) -> Response:
     def visible(record: RepositoryRecord) -> bool:
         return caller.is_admin or role_of(caller, record) is not None
 
-    repositories = [info.to_json() for info in registry.list_repositories(visible)]
-    return json_response({"repositories": repositories})
+    return json_response({"repositories": registry.list_repositories(visible)})
 
 
 @answers_errors(as_json=True)
 def describe_repository(request: Request, raw_name: str) -> Response:
     access = authorize(_auth(request), Action.READ, unquote(raw_name))
     assert access.repository is not None
-    return json_response(registry.describe_repository(access.repository).to_json())
+    return json_response(registry.repository_json(access.repository))
 
 
 @answers_errors(as_json=True)

@@ -36,7 +36,7 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
     return etag in candidates or "*" in candidates
 
 
-def _page_response(request: Request, body: str, media_type: str) -> Response:
+def _page_response(request: Request, body: str, media_type: str, stale: bool = False) -> Response:
     etag = _etag(body + media_type)
     headers: dict[str, str | list[str]] = {
         "Content-Type": media_type if "json" in media_type else f"{media_type}; charset=utf-8",
@@ -46,6 +46,8 @@ def _page_response(request: Request, body: str, media_type: str) -> Response:
         # Private index: no shared cache; clients revalidate with If-None-Match.
         "Cache-Control": "max-age=0, private, must-revalidate",
     }
+    if stale:
+        headers["X-Pantry-Stale"] = "upstream unavailable; serving the cached listing"
     if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(body="", status_code=304, headers=headers)
     return Response(body=body, status_code=200, headers=headers)
@@ -74,4 +76,6 @@ def project_page(request: Request, raw_repository: str, raw_project: str) -> Res
     repository_name = unquote(raw_repository)
     access = authorize(request.headers.get("authorization"), Action.READ, repository_name)
     page = repository_for(access.repository).project_page(canonical_name)
-    return _page_response(request, render_project_page(page, media_type), media_type)
+    return _page_response(
+        request, render_project_page(page, media_type), media_type, stale=page.stale
+    )

@@ -25,6 +25,7 @@ from chalicelib.observability import count, logger
 from chalicelib.repositories.contents import RepositoryContents, parse_version
 from chalicelib.storage import blobs
 from chalicelib.storage.models import FileRecord, ProjectRecord, project_key
+from chalicelib.upstream.cache import forget_listing
 
 DELETE_PACKAGE, DELETE_VERSION = "delete-package", "delete-version"
 
@@ -117,6 +118,9 @@ def run_delete(operation_id: str) -> None:
 
     blobs.delete_blobs(*manifest)
     _remove_project_if_empty(operation.repository, operation.project, operation_id)
+    if operation.kind == DELETE_PACKAGE:
+        # A remote repository fetches the project's page afresh next time.
+        forget_listing(operation.repository, operation.project)
     blobs.delete_blobs(_manifest_key(operation_id))
     operations.set_progress(
         operation_id, files_total=operation.files_total, files_deleted=operation.files_total

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -11,7 +11,8 @@ import boto3
 
 from chalicelib.settings import get_settings
 
-DELETE = "delete"
+DELETE = "delete"  # payload: none; the operation says what
+FILL = "fill"  # payload: repository, project, filename
 
 
 class InvalidMessage(ValueError):
@@ -21,7 +22,8 @@ class InvalidMessage(ValueError):
 @dataclass(frozen=True)
 class JobMessage:
     kind: str
-    operation_id: str
+    operation_id: str | None = None  # jobs that users follow as operations
+    payload: dict[str, str] = field(default_factory=dict)
     version: int = 1
 
     def to_json(self) -> str:
@@ -30,9 +32,14 @@ class JobMessage:
     @classmethod
     def from_json(cls, body: str) -> JobMessage:
         try:
-            payload = json.loads(body)
-            return cls(kind=str(payload["kind"]), operation_id=str(payload["operation_id"]))
-        except (ValueError, KeyError, TypeError) as error:
+            document = json.loads(body)
+            operation_id = document.get("operation_id")
+            return cls(
+                kind=str(document["kind"]),
+                operation_id=str(operation_id) if operation_id is not None else None,
+                payload={str(k): str(v) for k, v in (document.get("payload") or {}).items()},
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise InvalidMessage(f"unreadable job message: {error}") from None
 
 

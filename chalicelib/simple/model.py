@@ -29,13 +29,16 @@ class FileLink:
     # PEP 691: "url": may be absolute or relative to the project page's URL.
     url: str
     # PEP 691: "hashes": hash name -> hex digest; PEP 503: "#sha256=" fragment.
-    sha256: str
+    # Always known for stored files; None only for an uncached remote file whose
+    # upstream gave no hash.
+    sha256: str | None
     # PEP 691: "requires-python" / PEP 503: data-requires-python.
     requires_python: str | None
     # PEP 658/714: "core-metadata" {"sha256": ...} when `{url}.metadata` exists.
     core_metadata_sha256: str | None
-    # PEP 700: "size" in bytes, mandatory.
-    size: int
+    # PEP 700: "size" in bytes, mandatory (None only for an uncached remote file
+    # whose PEP 503 upstream gave no size; the JSON then omits it).
+    size: int | None
     # PEP 700: "upload-time", ISO 8601 "yyyy-mm-ddThh:mm:ss.ffffffZ", optional.
     upload_time: datetime | None
     # PEP 592: "yanked": False, True or the reason string.
@@ -48,6 +51,9 @@ class ProjectPage:
     # PEP 700: "versions": every version of the project, files or not.
     versions: tuple[str, ...]
     files: tuple[FileLink, ...]
+    # Not part of the PEP: a remote repository served its cached listing because
+    # the upstream failed (the response says so in a header).
+    stale: bool = False
 
 
 def format_upload_time(moment: datetime) -> str:

@@ -29,15 +29,16 @@ def _file_json(link: FileLink) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "filename": link.filename,
         "url": link.url,
-        "hashes": {"sha256": link.sha256},
+        "hashes": {"sha256": link.sha256} if link.sha256 else {},
         "requires-python": link.requires_python,
         # PEP 714 renamed "dist-info-metadata" to "core-metadata"; older clients
         # still read the old key, so both are sent.
         "core-metadata": metadata,
         "dist-info-metadata": metadata,
         "yanked": link.yanked,
-        "size": link.size,
     }
+    if link.size is not None:
+        entry["size"] = link.size
     if link.upload_time is not None:
         entry["upload-time"] = format_upload_time(link.upload_time)
     return entry
@@ -75,7 +76,8 @@ def _html_document(title: str, body_lines: list[str]) -> str:
 
 
 def _file_anchor(link: FileLink) -> str:
-    attributes = [f'href="{escape(link.url)}#sha256={link.sha256}"']
+    fragment = f"#sha256={link.sha256}" if link.sha256 else ""
+    attributes = [f'href="{escape(link.url)}{fragment}"']
     if link.requires_python:
         # PEP 503: the value is HTML-escaped ("<" becomes "&lt;").
         attributes.append(f'data-requires-python="{escape(link.requires_python)}"')

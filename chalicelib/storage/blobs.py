@@ -33,6 +33,11 @@ def put_blob(key: str, body: IO[bytes] | bytes, content_type: str) -> None:
     _s3().put_object(Bucket=get_settings().bucket, Key=key, Body=body, ContentType=content_type)
 
 
+def upload_stream(key: str, stream: IO[bytes] | Any) -> None:
+    """Stream into S3 (multipart for large bodies), never holding the whole file."""
+    _s3().upload_fileobj(stream, get_settings().bucket, key)
+
+
 def delete_blobs(*keys: str) -> None:
     """Delete blobs; keys that are already gone are no error (jobs are retried)."""
     bucket = get_settings().bucket

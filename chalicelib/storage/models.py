@@ -53,6 +53,12 @@ class RepositoryRecord(Model):
     readers = UnicodeSetAttribute(null=True)
     writers = UnicodeSetAttribute(null=True)
     repo_admins = UnicodeSetAttribute(null=True)
+    # Remote mode: the upstream simple index, its credentials (a secret's ARN, never
+    # the password) and how long a fetched project page is served before a refetch.
+    remote_url = UnicodeAttribute(null=True)
+    remote_username = UnicodeAttribute(null=True)
+    remote_password_arn = UnicodeAttribute(null=True)
+    cache_ttl_seconds = NumberAttribute(null=True)
 
 
 class PrincipalRecord(Model):

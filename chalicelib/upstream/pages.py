@@ -13,10 +13,10 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from chalicelib.errors import PantryError
+from chalicelib.errors import UpstreamFailed
 
 
-class UpstreamError(PantryError):
+class UpstreamError(UpstreamFailed):
     """The upstream answered with something that is not a usable simple page."""
 
 
