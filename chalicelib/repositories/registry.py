@@ -12,7 +12,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.errors import AlreadyExists, InvalidRequest, NotFound, UnsupportedOperation
 from chalicelib.repositories.names import validate_repository_name
 from chalicelib.repositories.protocol import MODES, REMOTE, STANDARD, Repository
-from chalicelib.repositories.remote import DEFAULT_TTL_SECONDS, RemoteRepository
+from chalicelib.repositories.remote import RemoteRepository
 from chalicelib.repositories.standard import StandardRepository
 from chalicelib.storage.models import RepositoryRecord
 from chalicelib.storage.secrets import secret_name, store_secret
@@ -46,7 +46,7 @@ def repository_json(record: RepositoryRecord) -> dict[str, Any]:
             remote_username=record.remote_username,
             # Whether a password is set, never the password nor where it is kept.
             remote_password_set=record.remote_password_arn is not None,
-            cache_ttl_seconds=int(record.cache_ttl_seconds or DEFAULT_TTL_SECONDS),
+            cache_ttl_seconds=RemoteRepository(record).ttl_seconds,
         )
     return described
 

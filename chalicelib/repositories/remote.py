@@ -66,7 +66,8 @@ class RemoteRepository:
         self.name: str = record.name
         self.record = record
         self.files = FileStore(record.name)
-        self.ttl_seconds = int(record.cache_ttl_seconds or DEFAULT_TTL_SECONDS)
+        ttl = record.cache_ttl_seconds
+        self.ttl_seconds = DEFAULT_TTL_SECONDS if ttl is None else int(ttl)
 
     @property
     def needs_credentials(self) -> bool:
