@@ -50,6 +50,11 @@ def describe_repository(name: str) -> Response:
     return management_views.describe_repository(app.current_request, name)
 
 
+@app.route("/v1/repositories/{name}", methods=["PATCH"])
+def update_repository(name: str) -> Response:
+    return management_views.update_repository(app.current_request, name)
+
+
 @app.route("/v1/repositories/{name}/iam-policy", methods=["GET"])
 def get_iam_policy(name: str) -> Response:
     return management_views.get_iam_policy(app.current_request, name)

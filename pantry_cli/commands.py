@@ -43,6 +43,8 @@ def repositories_create(api: PantryApi, args: argparse.Namespace) -> None:
         "remote_url": args.remote_url,
         "remote_username": args.remote_username,
         "cache_ttl_seconds": args.cache_ttl,
+        "upstreams": args.upstream,
+        "merge_policy": args.merge_policy,
     }
     if args.remote_password_env:
         # Read from the environment, so the password is in no shell history.
@@ -52,6 +54,15 @@ def repositories_create(api: PantryApi, args: argparse.Namespace) -> None:
         payload["remote_password"] = password
     payload = {key: value for key, value in payload.items() if value is not None}
     show(api.call("POST", "/v1/repositories", payload), args.format, REPOSITORY_COLUMNS)
+
+
+def repositories_update(api: PantryApi, args: argparse.Namespace) -> None:
+    payload = {"upstreams": args.upstream, "merge_policy": args.merge_policy}
+    payload = {key: value for key, value in payload.items() if value is not None}
+    if not payload:
+        raise UsageError("nothing to update: pass --upstream and/or --merge-policy")
+    updated = api.call("PATCH", f"/v1/repositories/{quote(args.name)}", payload)
+    show(updated, args.format, (*REPOSITORY_COLUMNS, "merge_policy"))
 
 
 def repositories_list(api: PantryApi, args: argparse.Namespace) -> None:
@@ -68,6 +79,11 @@ def repositories_describe(api: PantryApi, args: argparse.Namespace) -> None:
         columns.append("upload_url")
     if described["mode"] == "remote":
         columns += ["remote_url", "remote_username", "cache_ttl_seconds"]
+    if described["mode"] == "virtual":
+        described["upstreams"] = ", ".join(
+            f"{u['repository']}:{u['priority']}" for u in described["upstreams"]
+        )
+        columns += ["upstreams", "merge_policy"]
     show(described, args.format, columns)
 
 

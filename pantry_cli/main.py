@@ -37,6 +37,21 @@ def _limit_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _virtual_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--upstream",
+        action="append",
+        metavar="REPOSITORY:PRIORITY",
+        help="virtual: an upstream and its priority (higher is searched first); repeat",
+    )
+    parser.add_argument(
+        "--merge-policy",
+        choices=("protect", "priority"),
+        help="virtual: protect (default: a standard upstream's project shadows remote "
+        "ones) or priority (plain priority merge)",
+    )
+
+
 def _delete_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--async",
@@ -81,11 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--cache-ttl", type=int, metavar="SECONDS", help="remote: how long a page is cached"
     )
+    _virtual_options(create)
     command(repositories, "list", commands.repositories_list, "list repositories")
     describe = command(
         repositories, "describe", commands.repositories_describe, "describe a repository"
     )
     describe.add_argument("name")
+    update = command(
+        repositories, "update", commands.repositories_update, "change a virtual repository"
+    )
+    update.add_argument("name")
+    _virtual_options(update)
     policy = command(
         repositories, "get-iam-policy", commands.get_iam_policy, "show who holds which role"
     )

@@ -9,13 +9,14 @@ from chalice.app import Request, Response
 
 from chalicelib.auth.policy import authorize
 from chalicelib.auth.roles import Action
+from chalicelib.errors import UnsupportedOperation
 from chalicelib.http.errors import answers_errors
 from chalicelib.http.management_views import json_response
 from chalicelib.jobs import operations
 from chalicelib.jobs.deletes import request_delete
 from chalicelib.repositories.contents import RepositoryContents
 from chalicelib.repositories.paging import Page, page_size
-from chalicelib.repositories.registry import repository_for
+from chalicelib.repositories.protocol import VIRTUAL
 
 
 def _query(request: Request, name: str) -> str | None:
@@ -26,7 +27,12 @@ def _query(request: Request, name: str) -> str | None:
 def _contents(request: Request, raw_repository: str, action: Action) -> RepositoryContents:
     repository = unquote(raw_repository)
     access = authorize(request.headers.get("authorization"), action, repository)
-    repository_for(access.repository)  # a mode that holds files
+    if access.repository is not None and access.repository.mode == VIRTUAL:
+        raise UnsupportedOperation(
+            f"Repository {repository} is virtual and stores nothing: list or delete in its "
+            "upstreams.",
+            reason="virtual-has-no-contents",
+        )
     return RepositoryContents(repository)
 
 

@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import unquote
 
 from chalice.app import Request, Response
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.auth import principals
 from chalicelib.auth.policy import authorize, identify, role_of
 from chalicelib.auth.roles import Action
-from chalicelib.errors import InvalidRequest, NotAuthenticated
+from chalicelib.errors import InvalidRequest, NotAuthenticated, NotFound
 from chalicelib.http.errors import answers_errors
 from chalicelib.repositories import iam, registry
 from chalicelib.storage.models import RepositoryRecord
@@ -44,6 +45,22 @@ def _optional_string(payload: dict[str, Any], key: str) -> str | None:
     return None if payload.get(key) is None else _string_field(payload, key)
 
 
+def _string_list(payload: dict[str, Any], key: str) -> list[str] | None:
+    value = payload.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidRequest(f"The field {key!r} must be a list of strings.", reason="field")
+    return value
+
+
+def _repository_record(name: str) -> RepositoryRecord:
+    try:
+        return RepositoryRecord.get(name, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"No repository named {name!r}.", reason="repository-not-found") from None
+
+
 def _auth(request: Request) -> str | None:
     return request.headers.get("authorization")
 
@@ -68,8 +85,24 @@ def create_repository(request: Request) -> Response:
         remote_username=_optional_string(payload, "remote_username"),
         remote_password=_optional_string(payload, "remote_password"),
         cache_ttl_seconds=ttl,
+        upstreams=tuple(_string_list(payload, "upstreams") or ()),
+        merge_policy=_optional_string(payload, "merge_policy"),
     )
     return json_response(registry.create_repository(spec), 201)
+
+
+@answers_errors(as_json=True)
+def update_repository(request: Request, raw_name: str) -> Response:
+    authorize(_auth(request), Action.MANAGE)
+    record = _repository_record(unquote(raw_name))
+    payload = _json_body(request)
+    upstreams = _string_list(payload, "upstreams")
+    updated = registry.update_virtual(
+        record,
+        tuple(upstreams) if upstreams is not None else None,
+        _optional_string(payload, "merge_policy"),
+    )
+    return json_response(updated)
 
 
 @answers_errors(as_json=True)

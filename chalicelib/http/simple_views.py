@@ -13,6 +13,7 @@ from chalicelib.auth.roles import Action
 from chalicelib.http.errors import answers_errors
 from chalicelib.http.negotiation import choose_media_type
 from chalicelib.repositories.registry import repository_for
+from chalicelib.simple.model import ProjectPage
 from chalicelib.simple.render import render_project_list, render_project_page
 
 
@@ -36,7 +37,9 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
     return etag in candidates or "*" in candidates
 
 
-def _page_response(request: Request, body: str, media_type: str, stale: bool = False) -> Response:
+def _page_response(
+    request: Request, body: str, media_type: str, page: ProjectPage | None = None
+) -> Response:
     etag = _etag(body + media_type)
     headers: dict[str, str | list[str]] = {
         "Content-Type": media_type if "json" in media_type else f"{media_type}; charset=utf-8",
@@ -46,8 +49,10 @@ def _page_response(request: Request, body: str, media_type: str, stale: bool = F
         # Private index: no shared cache; clients revalidate with If-None-Match.
         "Cache-Control": "max-age=0, private, must-revalidate",
     }
-    if stale:
+    if page is not None and page.stale:
         headers["X-Pantry-Stale"] = "upstream unavailable; serving the cached listing"
+    if page is not None and page.skipped_upstreams:
+        headers["X-Pantry-Skipped-Upstreams"] = ", ".join(page.skipped_upstreams)
     if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(body="", status_code=304, headers=headers)
     return Response(body=body, status_code=200, headers=headers)
@@ -76,6 +81,4 @@ def project_page(request: Request, raw_repository: str, raw_project: str) -> Res
     repository_name = unquote(raw_repository)
     access = authorize(request.headers.get("authorization"), Action.READ, repository_name)
     page = repository_for(access.repository).project_page(canonical_name)
-    return _page_response(
-        request, render_project_page(page, media_type), media_type, stale=page.stale
-    )
+    return _page_response(request, render_project_page(page, media_type), media_type, page)

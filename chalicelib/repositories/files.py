@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from packaging.utils import NormalizedName
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import Version
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -18,6 +25,15 @@ from chalicelib.storage.models import (
     project_key,
     transaction_connection,
 )
+
+
+def version_of_filename(filename: str) -> Version | None:
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        return parse_sdist_filename(filename)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None  # .egg, .exe and other legacy files: listed, not versioned
 
 
 def file_url(canonical_name: str, filename: str) -> str:

@@ -8,12 +8,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pynamodb.exceptions import PutError
+from pynamodb.expressions.update import Action
 
 from chalicelib.errors import AlreadyExists, InvalidRequest, NotFound, UnsupportedOperation
 from chalicelib.repositories.names import validate_repository_name
-from chalicelib.repositories.protocol import MODES, REMOTE, STANDARD, Repository
+from chalicelib.repositories.protocol import MODES, REMOTE, STANDARD, VIRTUAL, Repository
 from chalicelib.repositories.remote import RemoteRepository
 from chalicelib.repositories.standard import StandardRepository
+from chalicelib.repositories.virtual import (
+    MERGE_POLICIES,
+    PROTECT,
+    Upstream,
+    VirtualRepository,
+    parse_upstream,
+)
 from chalicelib.storage.models import RepositoryRecord
 from chalicelib.storage.secrets import secret_name, store_secret
 
@@ -31,6 +39,8 @@ class RepositorySpec:
     remote_username: str | None = None
     remote_password: str | None = None  # write-only: kept in Secrets Manager
     cache_ttl_seconds: int | None = None
+    upstreams: tuple[str, ...] = ()  # virtual: "REPOSITORY:PRIORITY"
+    merge_policy: str | None = None  # virtual: protect (default) | priority
 
 
 def repository_json(record: RepositoryRecord) -> dict[str, Any]:
@@ -48,6 +58,14 @@ def repository_json(record: RepositoryRecord) -> dict[str, Any]:
             remote_password_set=record.remote_password_arn is not None,
             cache_ttl_seconds=RemoteRepository(record).ttl_seconds,
         )
+    if record.mode == VIRTUAL:
+        described.update(
+            upstreams=[
+                {"repository": name, "priority": priority}
+                for name, priority in sorted(map(parse_upstream, record.upstreams or []))
+            ],
+            merge_policy=record.merge_policy or PROTECT,
+        )
     return described
 
 
@@ -56,10 +74,6 @@ def _validate(spec: RepositorySpec) -> None:
     if spec.mode not in MODES:
         raise InvalidRequest(
             f"Unknown mode {spec.mode!r}: use one of {', '.join(MODES)}.", reason="mode"
-        )
-    if spec.mode not in (STANDARD, REMOTE):
-        raise InvalidRequest(
-            f"{spec.mode} repositories are not available yet.", reason="mode-unavailable"
         )
     if len(spec.description) > 1024:
         raise InvalidRequest(
@@ -81,6 +95,50 @@ def _validate(spec: RepositorySpec) -> None:
         ttl = spec.cache_ttl_seconds
         if ttl is not None and not 0 <= ttl <= 86400 * 7:
             raise InvalidRequest("cache_ttl_seconds must be from 0 to 604800.", reason="ttl")
+    if spec.mode == VIRTUAL:
+        _validate_upstreams(spec.name, spec.upstreams, spec.merge_policy)
+    elif spec.upstreams or spec.merge_policy:
+        raise InvalidRequest(
+            "Only virtual repositories take --upstream and --merge-policy.", reason="upstreams"
+        )
+
+
+def _validate_upstreams(name: str, upstreams: tuple[str, ...], merge_policy: str | None) -> None:
+    if merge_policy is not None and merge_policy not in MERGE_POLICIES:
+        raise InvalidRequest(
+            f"Unknown merge policy {merge_policy!r}: use {' or '.join(MERGE_POLICIES)}.",
+            reason="merge-policy",
+        )
+    if not upstreams:
+        raise InvalidRequest(
+            "A virtual repository needs at least one --upstream=REPOSITORY:PRIORITY.",
+            reason="upstreams",
+        )
+    names = []
+    for entry in upstreams:
+        try:
+            upstream, _priority = parse_upstream(entry)
+        except ValueError:
+            upstream = ""
+        if not upstream:
+            raise InvalidRequest(
+                f"Invalid upstream {entry!r}: write REPOSITORY:PRIORITY, e.g. team-libs:10.",
+                reason="upstreams",
+            )
+        names.append(upstream)
+    if len(set(names)) != len(names) or name in names:
+        raise InvalidRequest(
+            "Each upstream may appear once, and not be the repository itself.", reason="upstreams"
+        )
+    found = {record.name: record for record in RepositoryRecord.batch_get(names)}
+    for upstream in names:
+        if upstream not in found:
+            raise InvalidRequest(f"Upstream {upstream!r} is not a repository.", reason="upstreams")
+        if found[upstream].mode == VIRTUAL:
+            raise InvalidRequest(
+                f"Upstream {upstream!r} is virtual: a virtual repository cannot be an upstream.",
+                reason="upstreams",
+            )
 
 
 def create_repository(spec: RepositorySpec) -> dict[str, Any]:
@@ -91,6 +149,9 @@ def create_repository(spec: RepositorySpec) -> dict[str, Any]:
         record.remote_url = url if url.endswith("/") else url + "/"
         record.remote_username = spec.remote_username
         record.cache_ttl_seconds = spec.cache_ttl_seconds
+    if spec.mode == VIRTUAL:
+        record.upstreams = set(spec.upstreams)
+        record.merge_policy = spec.merge_policy or PROTECT
     try:
         record.save(condition=RepositoryRecord.name.does_not_exist())
     except PutError as error:
@@ -119,4 +180,35 @@ def repository_for(record: RepositoryRecord | None) -> Repository:
         return StandardRepository(record)
     if record.mode == REMOTE:
         return RemoteRepository(record)
+    if record.mode == VIRTUAL:
+        return _virtual(record)
     raise UnsupportedOperation(f"Repository {record.name} has an unsupported mode.", reason="mode")
+
+
+def _virtual(record: RepositoryRecord) -> VirtualRepository:
+    priorities = dict(map(parse_upstream, record.upstreams or []))
+    upstreams = [
+        Upstream(upstream.name, priorities[upstream.name], repository_for(upstream))
+        for upstream in RepositoryRecord.batch_get(list(priorities))
+        if upstream.mode != VIRTUAL  # never a cycle, even if one was written by hand
+    ]
+    return VirtualRepository(record, upstreams)
+
+
+def update_virtual(
+    record: RepositoryRecord, upstreams: tuple[str, ...] | None, merge_policy: str | None
+) -> dict[str, Any]:
+    """`pantry repositories update V`: replace the upstreams and/or the merge policy."""
+    if record.mode != VIRTUAL:
+        raise InvalidRequest(
+            f"Repository {record.name} is {record.mode}: only virtual repositories have "
+            "upstreams to update.",
+            reason="not-virtual",
+        )
+    new_upstreams = upstreams if upstreams is not None else tuple(record.upstreams or [])
+    _validate_upstreams(record.name, new_upstreams, merge_policy)
+    actions: list[Action] = [RepositoryRecord.upstreams.set(set(new_upstreams))]
+    if merge_policy is not None:
+        actions.append(RepositoryRecord.merge_policy.set(merge_policy))
+    record.update(actions=actions)
+    return repository_json(record)

@@ -13,19 +13,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    NormalizedName,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
-from packaging.version import Version
+from packaging.utils import NormalizedName
 
 from chalicelib.errors import NotFound, UnsupportedOperation, UpstreamFailed
 from chalicelib.jobs.messages import FILL, JobMessage, send
 from chalicelib.observability import count, logger
-from chalicelib.repositories.files import FileStore, blob_url, file_url
+from chalicelib.repositories.files import FileStore, blob_url, file_url, version_of_filename
 from chalicelib.repositories.protocol import REMOTE
 from chalicelib.simple.model import FileLink, ProjectList, ProjectPage
 from chalicelib.storage import blobs
@@ -39,15 +32,6 @@ from chalicelib.upstream.pages import UpstreamError, UpstreamFile
 from chalicelib.upstream.transfer import FillRejected, download_to_blob
 
 DEFAULT_TTL_SECONDS = 600
-
-
-def _version_of(filename: str) -> Version | None:
-    try:
-        if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[1]
-        return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename):
-        return None  # .egg, .exe and other legacy files: listed, not versioned
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -115,7 +99,7 @@ class RemoteRepository:
         cached = {record.filename: record for record in self.files.live_records(canonical_name)}
         links, versions = [], set()
         for entry in listing.files:
-            version = _version_of(entry.filename)
+            version = version_of_filename(entry.filename)
             if version is not None:
                 versions.add(version)
             record = cached.get(entry.filename)
@@ -197,7 +181,7 @@ class RemoteRepository:
             count("FillRejected", reason=error.reason)
             blobs.delete_blobs(key, f"{key}.metadata")
             raise
-        version = _version_of(filename)
+        version = version_of_filename(filename)
         record = FileRecord(
             project_key(self.name, canonical_name),
             filename,

@@ -54,6 +54,9 @@ class ProjectPage:
     # Not part of the PEP: a remote repository served its cached listing because
     # the upstream failed (the response says so in a header).
     stale: bool = False
+    # Not part of the PEP: upstreams of a virtual repository that failed and were
+    # left out of this page (the response names them in a header).
+    skipped_upstreams: tuple[str, ...] = ()
 
 
 def format_upload_time(moment: datetime) -> str:

@@ -59,6 +59,10 @@ class RepositoryRecord(Model):
     remote_username = UnicodeAttribute(null=True)
     remote_password_arn = UnicodeAttribute(null=True)
     cache_ttl_seconds = NumberAttribute(null=True)
+    # Virtual mode: "REPOSITORY:PRIORITY" entries, and how their projects merge
+    # ("protect": a standard upstream's project shadows remote ones; "priority").
+    upstreams = UnicodeSetAttribute(null=True)
+    merge_policy = UnicodeAttribute(null=True)
 
 
 class PrincipalRecord(Model):
