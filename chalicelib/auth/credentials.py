@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 
 
 def token_from_authorization(header: str | None) -> str | None:
@@ -26,3 +27,13 @@ def token_from_authorization(header: str | None) -> str | None:
         _username, separator, password = decoded.partition(":")
         return password if separator and password else None
     return None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a request presents: a token header, or the console's session cookie."""
+
+    authorization: str | None = None
+    session_cookie: str | None = None
+    csrf_token: str | None = None  # X-CSRF-Token, required with a cookie on writes
+    state_changing: bool = False  # any method but GET and HEAD

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.auth.credentials import token_from_authorization
-from chalicelib.auth.principals import check_token
+from chalicelib.auth.credentials import Credentials, token_from_authorization
+from chalicelib.auth.principals import check_token, check_token_id
 from chalicelib.auth.roles import (
     ALL_USERS,
     REQUIRED_ROLE,
@@ -27,6 +27,7 @@ from chalicelib.auth.roles import (
     principal_member,
     role_rank,
 )
+from chalicelib.auth.sessions import read_session
 from chalicelib.errors import NotAuthenticated, NotFound, PermissionDenied
 from chalicelib.observability import count, logger
 from chalicelib.settings import get_settings
@@ -37,6 +38,7 @@ from chalicelib.storage.models import RepositoryRecord
 class Caller:
     principal: str | None  # None: anonymous
     is_admin: bool = False
+    token_id: str | None = None  # the principal's token this request used
 
     @property
     def label(self) -> str:
@@ -77,17 +79,41 @@ def _unauthenticated(reason: str, action: Action, repository: str | None) -> Not
     )
 
 
-def identify(authorization: str | None, action: Action, repository: str | None) -> Caller:
-    """The caller a request's credentials name; a bad token is a 401, never anonymous."""
-    token = token_from_authorization(authorization)
-    if token is None:
-        return ANONYMOUS
-    if _is_admin_token(token):
+def identify(credentials: Credentials, action: Action, repository: str | None) -> Caller:
+    """The caller a request's credentials name; bad credentials are a 401, never anonymous."""
+    token = token_from_authorization(credentials.authorization)
+    if token is not None:
+        if _is_admin_token(token):
+            return Caller(principal=None, is_admin=True)
+        checked = check_token(token)
+        if checked.principal is None:
+            raise _unauthenticated(checked.failure or "unknown-token", action, repository)
+        return Caller(principal=checked.principal, token_id=checked.token_id)
+    if credentials.session_cookie is not None:
+        return _session_caller(credentials, action, repository)
+    return ANONYMOUS
+
+
+def _session_caller(credentials: Credentials, action: Action, repository: str | None) -> Caller:
+    session = read_session(credentials.session_cookie or "")
+    if session is None:
+        raise _unauthenticated("bad-session", action, repository)
+    if credentials.state_changing and not hmac.compare_digest(
+        credentials.csrf_token or "", session.csrf
+    ):
+        # A cookie rides along on any request the browser makes: a write must also
+        # show the session's CSRF token, which only our own pages can read.
+        count("AuthorizationDenied", action="csrf")
+        raise PermissionDenied(
+            "Missing or wrong X-CSRF-Token for this session; reload the page.", reason="csrf"
+        )
+    if session.is_admin:
         return Caller(principal=None, is_admin=True)
-    checked = check_token(token)
-    if checked.principal is None:
-        raise _unauthenticated(checked.failure or "unknown-token", action, repository)
-    return Caller(principal=checked.principal)
+    if session.token_id is not None:  # the token signed in with must still be good
+        checked = check_token_id(session.token_id)
+        if checked.principal != session.principal:
+            raise _unauthenticated(checked.failure or "bad-session", action, repository)
+    return Caller(principal=session.principal, token_id=session.token_id)
 
 
 def role_of(caller: Caller, record: RepositoryRecord) -> int | None:
@@ -123,8 +149,8 @@ def _denied(caller: Caller, action: Action, repository: str | None, message: str
     return PermissionDenied(message, reason="permission-denied")
 
 
-def authorize(authorization: str | None, action: Action, repository: str | None = None) -> Access:
-    caller = identify(authorization, action, repository)
+def authorize(credentials: Credentials, action: Action, repository: str | None = None) -> Access:
+    caller = identify(credentials, action, repository)
     if action is Action.MANAGE or repository is None:
         if caller.is_admin:
             return Access(caller, None)

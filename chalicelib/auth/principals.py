@@ -30,6 +30,7 @@ class TokenCheck:
 
     principal: str | None
     failure: str | None  # malformed-token | unknown-token | revoked-token | expired-token
+    token_id: str | None = None
 
 
 def _hash(secret: str) -> str:
@@ -126,14 +127,23 @@ def check_token(token: str) -> TokenCheck:
     token_id, _, secret = rest.partition("_")
     if prefix != TOKEN_PREFIX or not token_id or not secret:
         return TokenCheck(None, "malformed-token")
+    return _check(token_id, secret)
+
+
+def check_token_id(token_id: str) -> TokenCheck:
+    """A token known by id alone (a console session signed in with it): still good?"""
+    return _check(token_id, None)
+
+
+def _check(token_id: str, secret: str | None) -> TokenCheck:
     try:
         record = TokenRecord.get(token_id)
     except DoesNotExist:
         return TokenCheck(None, "unknown-token")
-    if not hmac.compare_digest(record.secret_sha256, _hash(secret)):
+    if secret is not None and not hmac.compare_digest(record.secret_sha256, _hash(secret)):
         return TokenCheck(None, "unknown-token")
     if record.revoke_time is not None:
         return TokenCheck(None, "revoked-token")
     if record.expire_time is not None and record.expire_time <= utcnow():
         return TokenCheck(None, "expired-token")
-    return TokenCheck(record.principal, None)
+    return TokenCheck(record.principal, None, token_id)

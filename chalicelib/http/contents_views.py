@@ -10,6 +10,7 @@ from chalice.app import Request, Response
 from chalicelib.auth.policy import authorize
 from chalicelib.auth.roles import Action
 from chalicelib.errors import UnsupportedOperation
+from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
 from chalicelib.http.management_views import json_response
 from chalicelib.jobs import operations
@@ -26,7 +27,7 @@ def _query(request: Request, name: str) -> str | None:
 
 def _contents(request: Request, raw_repository: str, action: Action) -> RepositoryContents:
     repository = unquote(raw_repository)
-    access = authorize(request.headers.get("authorization"), action, repository)
+    access = authorize(credentials_of(request), action, repository)
     if access.repository is not None and access.repository.mode == VIRTUAL:
         raise UnsupportedOperation(
             f"Repository {repository} is virtual and stores nothing: list or delete in its "
@@ -89,5 +90,5 @@ def delete_version(
 @answers_errors(as_json=True)
 def get_operation(request: Request, operation_id: str) -> Response:
     operation = operations.get_operation(unquote(operation_id))
-    authorize(request.headers.get("authorization"), Action.READ, operation.repository)
+    authorize(credentials_of(request), Action.READ, operation.repository)
     return json_response(operation.to_json())

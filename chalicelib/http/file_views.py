@@ -9,6 +9,7 @@ from packaging.utils import canonicalize_name
 
 from chalicelib.auth.policy import authorize
 from chalicelib.auth.roles import Action
+from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
 from chalicelib.observability import count
 from chalicelib.repositories.registry import repository_for
@@ -21,7 +22,7 @@ def download(
     request: Request, raw_repository: str, raw_project: str, raw_filename: str
 ) -> Response:
     repository_name = unquote(raw_repository)
-    access = authorize(request.headers.get("authorization"), Action.READ, repository_name)
+    access = authorize(credentials_of(request), Action.READ, repository_name)
     filename = unquote(raw_filename)
     wants_metadata = filename.endswith(METADATA_SUFFIX)
     if wants_metadata:

@@ -10,9 +10,11 @@ from chalice.app import Request, Response
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.auth import principals
+from chalicelib.auth.credentials import Credentials
 from chalicelib.auth.policy import authorize, identify, role_of
 from chalicelib.auth.roles import Action
 from chalicelib.errors import InvalidRequest, NotAuthenticated, NotFound
+from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
 from chalicelib.repositories import iam, registry
 from chalicelib.storage.models import RepositoryRecord
@@ -61,8 +63,8 @@ def _repository_record(name: str) -> RepositoryRecord:
         raise NotFound(f"No repository named {name!r}.", reason="repository-not-found") from None
 
 
-def _auth(request: Request) -> str | None:
-    return request.headers.get("authorization")
+def _auth(request: Request) -> Credentials:
+    return credentials_of(request)
 
 
 def health() -> Response:

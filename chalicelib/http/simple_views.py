@@ -10,6 +10,7 @@ from packaging.utils import canonicalize_name
 
 from chalicelib.auth.policy import authorize
 from chalicelib.auth.roles import Action
+from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
 from chalicelib.http.negotiation import choose_media_type
 from chalicelib.repositories.registry import repository_for
@@ -64,7 +65,7 @@ def project_list(request: Request, raw_repository: str) -> Response:
         return redirect("simple/")
     media_type = choose_media_type(request.headers.get("accept"))
     repository_name = unquote(raw_repository)
-    access = authorize(request.headers.get("authorization"), Action.READ, repository_name)
+    access = authorize(credentials_of(request), Action.READ, repository_name)
     listing = repository_for(access.repository).list_projects()
     return _page_response(request, render_project_list(listing, media_type), media_type)
 
@@ -79,6 +80,6 @@ def project_page(request: Request, raw_repository: str, raw_project: str) -> Res
         return redirect(f"../{canonical_name}/" if slash else f"{canonical_name}/")
     media_type = choose_media_type(request.headers.get("accept"))
     repository_name = unquote(raw_repository)
-    access = authorize(request.headers.get("authorization"), Action.READ, repository_name)
+    access = authorize(credentials_of(request), Action.READ, repository_name)
     page = repository_for(access.repository).project_page(canonical_name)
     return _page_response(request, render_project_page(page, media_type), media_type, page)

@@ -9,6 +9,7 @@ from chalice.app import Request, Response
 from chalicelib.auth.policy import authorize
 from chalicelib.auth.roles import Action
 from chalicelib.errors import PantryError
+from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
 from chalicelib.observability import count, logger
 from chalicelib.uploads.service import upload_file
@@ -22,7 +23,7 @@ def _count_rejection(error: PantryError) -> None:
 @answers_errors(on_error=_count_rejection)
 def legacy_upload(request: Request, raw_repository: str) -> Response:
     repository_name = unquote(raw_repository)
-    access = authorize(request.headers.get("authorization"), Action.UPLOAD, repository_name)
+    access = authorize(credentials_of(request), Action.UPLOAD, repository_name)
     body = request.raw_body
     stored = upload_file(
         access.repository,
