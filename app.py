@@ -55,6 +55,11 @@ def update_repository(name: str) -> Response:
     return management_views.update_repository(app.current_request, name)
 
 
+@app.route("/v1/repositories/{name}/settings/python", methods=["GET"])
+def python_settings(name: str) -> Response:
+    return management_views.python_settings(app.current_request, name)
+
+
 @app.route("/v1/repositories/{name}/iam-policy", methods=["GET"])
 def get_iam_policy(name: str) -> Response:
     return management_views.get_iam_policy(app.current_request, name)

@@ -31,6 +31,22 @@ class PantryApi:
         payload: dict[str, Any] | None = None,
         query: dict[str, Any] | None = None,
     ) -> Any:
+        body = self._send(method, path, payload, query)
+        try:
+            return json.loads(body) if body else None
+        except ValueError:
+            raise ApiError(f"{self.base_url} did not answer with JSON: is it Pantry?") from None
+
+    def text(self, path: str, query: dict[str, Any] | None = None) -> str:
+        return self._send("GET", path, None, query).decode("utf-8")
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None,
+        query: dict[str, Any] | None,
+    ) -> bytes:
         url = self.base_url + path
         params = {k: v for k, v in (query or {}).items() if v is not None}
         if params:
@@ -50,10 +66,7 @@ class PantryApi:
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise ApiError(f"cannot reach {self.base_url}: {reason}") from None
-        try:
-            return json.loads(body) if body else None
-        except ValueError:
-            raise ApiError(f"{self.base_url} did not answer with JSON: is it Pantry?") from None
+        return bytes(body)
 
     def pages(
         self,

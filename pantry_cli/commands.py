@@ -11,7 +11,6 @@ from typing import Any
 from pantry_cli import config
 from pantry_cli.api import ApiError, PantryApi, quote
 from pantry_cli.output import show
-from pantry_cli.snippets import python_settings
 
 
 class UsageError(Exception):
@@ -166,9 +165,17 @@ def _run_operation(
         print(f"{what}: done ({operation['progress']['files_total']} files).")
 
 
+TOKEN_PLACEHOLDER = "@@PANTRY_TOKEN@@"  # the server's stand-in; the token stays here
+
+
 def print_settings(api: PantryApi, args: argparse.Namespace) -> None:
-    token = api.token if args.include_token else None
-    print(python_settings(api.base_url, repository_of(args), token), end="")
+    query = {"base_url": api.base_url, "with_token": "1" if args.include_token else None}
+    text = api.text(f"/v1/repositories/{quote(repository_of(args))}/settings/python", query)
+    if args.include_token:
+        if not api.token:
+            raise UsageError("--include-token: no token (pass --token or set PANTRY_TOKEN)")
+        text = text.replace(TOKEN_PLACEHOLDER, api.token)
+    print(text, end="")
 
 
 def config_set(args: argparse.Namespace) -> None:

@@ -16,7 +16,8 @@ from chalicelib.auth.roles import Action
 from chalicelib.errors import InvalidRequest, NotAuthenticated, NotFound
 from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
-from chalicelib.repositories import iam, registry
+from chalicelib.repositories import client_settings, iam, registry
+from chalicelib.repositories.client_settings import TOKEN_PLACEHOLDER
 from chalicelib.storage.models import RepositoryRecord
 
 
@@ -188,3 +189,31 @@ def list_tokens(request: Request, raw_principal: str) -> Response:
 def revoke_token(request: Request, token_id: str) -> Response:
     authorize(_auth(request), Action.MANAGE)
     return json_response(principals.revoke_token(unquote(token_id)))
+
+
+def base_url_of(request: Request) -> str:
+    """This service's URL as the client reached it (stage prefix included)."""
+    headers = request.headers
+    proto = headers.get("x-forwarded-proto", "http")
+    path = str(request.context.get("path", ""))
+    resource = str(request.context.get("resourcePath", ""))
+    # On API Gateway the path carries the stage ("/api/v1/..."): keep what precedes
+    # the route's own first segment.
+    first = "/" + resource.strip("/").split("/")[0] if resource else ""
+    prefix = path[: path.find(first)] if first and first in path else ""
+    return f"{proto}://{headers.get('host', 'localhost')}{prefix}"
+
+
+@answers_errors(as_json=True)
+def python_settings(request: Request, raw_name: str) -> Response:
+    name = unquote(raw_name)
+    authorize(_auth(request), Action.READ, name)
+    params = request.query_params
+    base = (params.get("base_url") if params else None) or base_url_of(request)
+    with_token = params is not None and params.get("with_token") == "1"
+    token = TOKEN_PLACEHOLDER if with_token else None
+    return Response(
+        body=client_settings.python_settings(base, name, token),
+        status_code=200,
+        headers={"Content-Type": "text/plain; charset=utf-8"},
+    )

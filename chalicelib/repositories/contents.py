@@ -42,6 +42,7 @@ class VersionInfo:
     prerelease: bool  # PEP 440 pre- and dev-releases
     files: int
     upload_time: datetime  # of its newest file
+    summary: str | None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class VersionInfo:
             "prerelease": self.prerelease,
             "files": self.files,
             "upload_time": self.upload_time.isoformat(),
+            "summary": self.summary,
         }
 
 
@@ -137,6 +139,7 @@ class RepositoryContents:
                 prerelease=version.is_prerelease,
                 files=len(by_version[version]),
                 upload_time=max(r.upload_time for r in by_version[version]),
+                summary=next((r.summary for r in by_version[version] if r.summary), None),
             )
             for version in chosen
         ]

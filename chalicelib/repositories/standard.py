@@ -115,6 +115,7 @@ class StandardRepository:
             sha256=upload.sha256,
             blake2_256=upload.blake2_256,
             requires_python=requires_python,
+            summary=(metadata.summary if metadata else None) or upload.summary,
             blob_key=blob_key,
             metadata_sha256=metadata.sha256 if metadata and metadata.servable else None,
             upload_time=utcnow(),

@@ -156,6 +156,7 @@ class FileRecord(Model):
     sha256 = UnicodeAttribute()
     blake2_256 = UnicodeAttribute()
     requires_python = UnicodeAttribute(null=True)
+    summary = UnicodeAttribute(null=True)  # from the file's metadata
     blob_key = UnicodeAttribute()
     # PEP 658: the wheel's METADATA, stored beside the blob; None for sdists.
     metadata_sha256 = UnicodeAttribute(null=True)

@@ -32,6 +32,7 @@ _CHECKED_FIELDS = ("metadata_version", "name", "version", "requires_python", "re
 class CoreMetadata:
     raw: bytes  # METADATA (wheel) or PKG-INFO (sdist), as in the archive
     name: str  # the project's name as its metadata spells it
+    summary: str | None  # shown by the console (as text: it comes from the uploader)
     requires_python: str | None
     # PEP 658 serves a wheel's METADATA at `{file URL}.metadata`; an sdist's
     # PKG-INFO may be marked dynamic, so it is read but not served.
@@ -150,6 +151,7 @@ def read_core_metadata(upload: CheckedUpload) -> CoreMetadata | None:
     return CoreMetadata(
         raw=raw_bytes,
         name=metadata.name,
+        summary=raw.get("summary"),
         # The author's spelling: str(SpecifierSet) would reorder the clauses.
         requires_python=raw.get("requires_python"),
         servable=upload.packagetype == WHEEL,

@@ -52,6 +52,7 @@ class CheckedUpload:
     sha256: str
     blake2_256: str
     requires_python: str | None  # from the form; the archive's metadata wins
+    summary: str | None  # from the form; the archive's metadata wins
 
 
 def _reject(message: str, reason: str) -> InvalidRequest:
@@ -188,4 +189,5 @@ def check_form(form: UploadForm, max_file_bytes: int) -> CheckedUpload:
         sha256=sha256,
         blake2_256=blake2_256,
         requires_python=fields.get("requires_python") or None,
+        summary=fields.get("summary") or None,
     )

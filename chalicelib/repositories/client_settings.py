@@ -1,8 +1,9 @@
-"""`pantry print-settings python`: client settings for one repository.
+"""pip.conf, .pypirc and uv settings for one repository (`pantry print-settings
+python` and the console show them).
 
-Without --include-token the settings hold no secret: pip, uv and twine get the
-token from the keyring backend this package installs (`pantry config set url`
-and `pantry config set token` first, and the `keyring` command on PATH).
+Without a token the settings hold no secret: pip, uv and twine get the token from
+the keyring backend the pantry CLI installs. With `TOKEN_PLACEHOLDER` as the token
+the CLI fills its own token in locally, so no token travels in a request for them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ def _with_user(url: str, secret: str | None) -> str:
     parts = urlsplit(url)
     user = f"__token__:{secret}" if secret else "__token__"
     return urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc}"))
+
+
+TOKEN_PLACEHOLDER = "@@PANTRY_TOKEN@@"
 
 
 def python_settings(base_url: str, repository: str, token: str | None) -> str:
