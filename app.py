@@ -12,6 +12,7 @@ from typing import Any
 from chalice import Chalice, Response
 from chalice.app import SQSEvent
 
+from chalicelib.console import views as console
 from chalicelib.http import (
     contents_views,
     file_views,
@@ -27,6 +28,7 @@ app = Chalice(app_name="pantry")
 app.api.binary_types.append("multipart/form-data")
 
 UPLOAD_TYPES = ["multipart/form-data"]
+FORM_TYPES = ["application/x-www-form-urlencoded"]
 
 
 # Management API (/v1 is a reserved repository name, so it never meets {repo}).
@@ -123,6 +125,42 @@ def list_files(repo: str) -> Response:
 @app.route("/v1/operations/{operation_id}", methods=["GET"])
 def get_operation(operation_id: str) -> Response:
     return contents_views.get_operation(app.current_request, operation_id)
+
+
+# The web console (reserved name "console"), served by the same app.
+@app.route("/console", methods=["GET"])
+def console_home() -> Response:
+    return console.home(app.current_request)
+
+
+@app.route("/console/sign-in", methods=["GET"])
+def console_sign_in_form() -> Response:
+    return console.sign_in_form(app.current_request)
+
+
+@app.route("/console/sign-in", methods=["POST"], content_types=FORM_TYPES)
+def console_sign_in() -> Response:
+    return console.sign_in(app.current_request)
+
+
+@app.route("/console/sign-out", methods=["POST"], content_types=FORM_TYPES)
+def console_sign_out() -> Response:
+    return console.sign_out(app.current_request)
+
+
+@app.route("/console/assets/{name}", methods=["GET"])
+def console_asset(name: str) -> Response:
+    return console.asset(app.current_request, name)
+
+
+@app.route("/console/repositories/{repo}", methods=["GET"])
+def console_repository(repo: str) -> Response:
+    return console.repository(app.current_request, repo)
+
+
+@app.route("/console/repositories/{repo}/packages/{package}", methods=["GET"])
+def console_package(repo: str, package: str) -> Response:
+    return console.package(app.current_request, repo, package)
 
 
 # Legacy upload API: twine and uv publish POST to the repository URL.

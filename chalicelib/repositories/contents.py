@@ -104,9 +104,12 @@ class RepositoryContents:
             reason="package-not-found",
         )
 
-    def packages(self, size: int, token: str | None) -> Page[PackageInfo]:
+    def packages(self, size: int, token: str | None, prefix: str = "") -> Page[PackageInfo]:
+        """Packages by normalized name, optionally those starting with `prefix`."""
+        key_condition = ProjectRecord.name.startswith(canonicalize_name(prefix)) if prefix else None
         results = ProjectRecord.query(
             self.repository,
+            range_key_condition=key_condition,
             filter_condition=ProjectRecord.deletion_id.does_not_exist(),
             limit=size,
             last_evaluated_key=decode_token(token),

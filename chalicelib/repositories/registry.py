@@ -166,10 +166,14 @@ def create_repository(spec: RepositorySpec) -> dict[str, Any]:
     return repository_json(record)
 
 
-def list_repositories(visible: Callable[[RepositoryRecord], bool]) -> list[dict[str, Any]]:
+def repository_records(visible: Callable[[RepositoryRecord], bool]) -> list[RepositoryRecord]:
     # The repositories table is small (one item per repository), so a Scan is fine.
     records = sorted(RepositoryRecord.scan(), key=lambda record: record.name)
-    return [repository_json(record) for record in records if visible(record)]
+    return [record for record in records if visible(record)]
+
+
+def list_repositories(visible: Callable[[RepositoryRecord], bool]) -> list[dict[str, Any]]:
+    return [repository_json(record) for record in repository_records(visible)]
 
 
 def repository_for(record: RepositoryRecord | None) -> Repository:
