@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Chalice, Response
-from chalice.app import SQSEvent
+from chalice.app import CloudWatchEvent, SQSEvent
 
 from chalicelib.console import views as console
 from chalicelib.http import (
@@ -174,6 +174,17 @@ def upload_legacy(repo: str) -> Response:
     return upload_views.legacy_upload(app.current_request, repo)
 
 
+# Uploads of any size, in two phases (reserve, PUT to S3, finalize).
+@app.route("/{repo}/reserve", methods=["POST"], content_types=UPLOAD_TYPES)
+def reserve_upload(repo: str) -> Response:
+    return upload_views.reserve(app.current_request, repo)
+
+
+@app.route("/{repo}/finalize", methods=["POST"], content_types=UPLOAD_TYPES)
+def finalize_upload(repo: str) -> Response:
+    return upload_views.finalize(app.current_request, repo)
+
+
 # Simple repository API.
 @app.route("/{repo}/simple", methods=["GET"])
 def simple_root(repo: str) -> Response:
@@ -195,3 +206,9 @@ def download(repo: str, project: str, filename: str) -> Response:
 @app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
 def run_jobs(event: SQSEvent) -> dict[str, Any]:
     return handlers.handle_jobs(event.to_dict(), event.context)
+
+
+# Reservations never finalized: their staged objects go (DynamoDB's TTL is lazy).
+@app.schedule("rate(1 hour)")
+def sweep_reservations(event: CloudWatchEvent) -> int:
+    return handlers.sweep_reservations()

@@ -47,3 +47,7 @@ class UnsupportedOperation(PantryError):
 
 class UpstreamFailed(PantryError):
     """An upstream index failed, and nothing cached can stand in (502)."""
+
+
+class Gone(PantryError):
+    """Something that existed and ran out (an expired reservation): 410."""

@@ -23,6 +23,7 @@ class Settings:
     operations_table: str
     principals_table: str
     tokens_table: str
+    reservations_table: str
     bucket: str
     jobs_queue: str
     # Receives before SQS moves a job to the dead-letter queue (the template's value).
@@ -32,6 +33,11 @@ class Settings:
     # The deployment-wide admin token (locally from PANTRY_ADMIN_TOKEN).
     admin_token: str
     max_file_bytes: int
+    # API Gateway and Lambda take about 6 MB a request, base64 adds a third: a legacy
+    # upload body over this is refused here as it would be on AWS (see `pantry upload`).
+    max_legacy_body_bytes: int
+    # How long a two-phase upload's reservation (and its presigned PUT) lasts.
+    reservation_seconds: int
     presign_seconds: int
     aws_endpoint_url: str | None
     region: str
@@ -53,12 +59,15 @@ def get_settings() -> Settings:
         operations_table=_env("PANTRY_OPERATIONS_TABLE", f"{prefix}-operations"),
         principals_table=_env("PANTRY_PRINCIPALS_TABLE", f"{prefix}-principals"),
         tokens_table=_env("PANTRY_TOKENS_TABLE", f"{prefix}-tokens"),
+        reservations_table=_env("PANTRY_RESERVATIONS_TABLE", f"{prefix}-reservations"),
         bucket=_env("PANTRY_BUCKET", f"{prefix}-files"),
         jobs_queue=_env("PANTRY_JOBS_QUEUE", f"{prefix}-jobs"),
         job_max_receives=int(_env("PANTRY_JOB_MAX_RECEIVES", "5")),
         fault_injection=os.environ.get("PANTRY_FAULT_INJECTION", ""),
         admin_token=os.environ.get("PANTRY_ADMIN_TOKEN", ""),
-        max_file_bytes=int(_env("PANTRY_MAX_FILE_BYTES", str(100 * MIB))),
+        max_file_bytes=int(_env("PANTRY_MAX_FILE_BYTES", str(1024 * MIB))),
+        max_legacy_body_bytes=int(_env("PANTRY_MAX_LEGACY_BODY_BYTES", str(9 * MIB // 2))),
+        reservation_seconds=int(_env("PANTRY_RESERVATION_SECONDS", "3600")),
         presign_seconds=int(_env("PANTRY_PRESIGN_SECONDS", "300")),
         aws_endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
         region=os.environ.get("AWS_REGION") or _env("AWS_DEFAULT_REGION", "us-east-1"),

@@ -37,6 +37,22 @@ class PantryApi:
         except ValueError:
             raise ApiError(f"{self.base_url} did not answer with JSON: is it Pantry?") from None
 
+    def post_form(self, path: str, body: bytes, content_type: str) -> Any:
+        """POST a multipart form (the upload API); the JSON answer."""
+        request = urllib.request.Request(self.base_url + path, data=body, method="POST")
+        request.add_header("Content-Type", content_type)
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise ApiError(_error_message(error)) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise ApiError(
+                f"cannot reach {self.base_url}: {getattr(error, 'reason', error)}"
+            ) from None
+
     def text(self, path: str, query: dict[str, Any] | None = None) -> str:
         return self._send("GET", path, None, query).decode("utf-8")
 

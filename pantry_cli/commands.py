@@ -264,3 +264,16 @@ def add_iam_policy_binding(api: PantryApi, args: argparse.Namespace) -> None:
 
 def remove_iam_policy_binding(api: PantryApi, args: argparse.Namespace) -> None:
     _change_binding(api, args, "remove-binding")
+
+
+def upload_files(api: PantryApi, args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from pantry_cli.upload import upload
+
+    paths = [Path(name) for name in args.files]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    if not upload(api, repository_of(args), paths, args.format):
+        raise ApiError("some files were not uploaded (see above)")

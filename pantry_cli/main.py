@@ -136,6 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = command(tokens, "revoke", commands.tokens_revoke, "revoke a token")
     revoke.add_argument("token_id")
 
+    upload = groups.add_parser(
+        "upload",
+        parents=[common],
+        help="upload files of any size, straight to S3",
+        description="Upload wheels and sdists of any size (reserve, PUT to S3, finalize).",
+    )
+    upload.add_argument("files", nargs="+", metavar="FILE")
+    _repository_option(upload)
+    upload.set_defaults(run=commands.upload_files)
+
     packages = group("packages", "list and delete packages")
     listing = command(packages, "list", commands.packages_list, "list a repository's packages")
     _repository_option(listing)

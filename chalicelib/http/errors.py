@@ -23,6 +23,7 @@ STATUS_BY_ERROR: dict[type[errors.PantryError], int] = {
     errors.UnsupportedOperation: 405,
     errors.NotAcceptable: 406,
     errors.AlreadyExists: 409,
+    errors.Gone: 410,
     errors.TooLarge: 413,
     errors.UpstreamFailed: 502,
 }

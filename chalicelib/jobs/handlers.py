@@ -22,6 +22,7 @@ from chalicelib.jobs.fills import run_fill
 from chalicelib.jobs.messages import DELETE, FILL, InvalidMessage, JobMessage
 from chalicelib.observability import count, logger
 from chalicelib.settings import get_settings
+from chalicelib.uploads.direct import sweep_expired_reservations
 
 
 def _run_delete(message: JobMessage) -> None:
@@ -67,3 +68,11 @@ def handle_jobs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return process_partial_response(  # type: ignore[return-value]
         event=event, record_handler=_run_job, processor=processor, context=context
     )
+
+
+def sweep_reservations() -> int:
+    removed = sweep_expired_reservations()
+    if removed:
+        count("ReservationsExpired")
+        logger.info("expired reservations removed", extra={"count": removed})
+    return removed

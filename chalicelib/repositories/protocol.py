@@ -34,6 +34,9 @@ class Repository(Protocol):
         """Where a client gets the file (or its PEP 658 metadata): a short-lived URL."""
         ...
 
-    def add_file(self, upload: CheckedUpload, metadata: CoreMetadata | None) -> bool:
-        """Store an upload; False when the identical file was there already."""
+    def add_file(
+        self, upload: CheckedUpload, metadata: CoreMetadata | None, staged_key: str | None = None
+    ) -> bool:
+        """Store an upload (its bytes, or a copy of `staged_key` in S3); False when the
+        identical file was there already."""
         ...

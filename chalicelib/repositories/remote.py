@@ -205,7 +205,9 @@ class RemoteRepository:
         logger.info("cached upstream file", extra={"repository": self.name, "file": filename})
         return record
 
-    def add_file(self, upload: CheckedUpload, metadata: CoreMetadata | None) -> bool:
+    def add_file(
+        self, upload: CheckedUpload, metadata: CoreMetadata | None, staged_key: str | None = None
+    ) -> bool:
         raise UnsupportedOperation(
             f"Repository {self.name} is a remote repository (a cache of {self.record.remote_url}): "
             "upload to a standard repository instead.",

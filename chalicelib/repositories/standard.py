@@ -71,7 +71,9 @@ class StandardRepository:
             return False
         raise _already_exists(upload.filename, self.name)
 
-    def add_file(self, upload: CheckedUpload, metadata: CoreMetadata | None) -> bool:
+    def add_file(
+        self, upload: CheckedUpload, metadata: CoreMetadata | None, staged_key: str | None = None
+    ) -> bool:
         """Blob first, then metadata in one conditional transaction.
 
         Each upload writes its blob under a key of its own, so concurrent uploads
@@ -84,7 +86,10 @@ class StandardRepository:
             return self._refuse_existing(existing, upload)
 
         key = blobs.blob_key(self.name, upload.canonical_name, uuid.uuid4().hex, upload.filename)
-        blobs.put_blob(key, upload.content, "application/octet-stream")
+        if staged_key is not None:  # a two-phase upload: the bytes are in S3 already
+            blobs.copy_blob(staged_key, key)
+        else:
+            blobs.put_blob(key, upload.content, "application/octet-stream")
         if metadata is not None and metadata.servable:
             blobs.put_blob(f"{key}.metadata", metadata.raw, "text/plain")
 

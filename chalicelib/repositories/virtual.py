@@ -148,7 +148,9 @@ class VirtualRepository:
             canonical_name, filename, metadata=metadata, head=head
         )
 
-    def add_file(self, upload: CheckedUpload, metadata: CoreMetadata | None) -> bool:
+    def add_file(
+        self, upload: CheckedUpload, metadata: CoreMetadata | None, staged_key: str | None = None
+    ) -> bool:
         raise UnsupportedOperation(
             f"Repository {self.name} is a virtual repository and stores nothing: upload to "
             "one of its standard upstreams.",

@@ -48,6 +48,38 @@ def delete_blobs(*keys: str) -> None:
         )
 
 
+def copy_blob(source: str, target: str) -> None:
+    """Server-side copy (no bytes through Lambda); S3 copies up to 5 GB in one call."""
+    bucket = get_settings().bucket
+    _s3().copy_object(Bucket=bucket, Key=target, CopySource={"Bucket": bucket, "Key": source})
+
+
+def blob_size(key: str) -> int | None:
+    try:
+        return int(_s3().head_object(Bucket=get_settings().bucket, Key=key)["ContentLength"])
+    except _s3().exceptions.ClientError:
+        return None
+
+
+def read_blob(key: str) -> bytes:
+    return bytes(_s3().get_object(Bucket=get_settings().bucket, Key=key)["Body"].read())
+
+
+def presigned_put(key: str, expires_in: int) -> tuple[str, dict[str, str]]:
+    """A URL the client PUTs the bytes to, and the headers it must send with them."""
+    headers = {"Content-Type": "application/octet-stream"}
+    url: str = _s3().generate_presigned_url(
+        "put_object",
+        Params={
+            "Bucket": get_settings().bucket,
+            "Key": key,
+            "ContentType": headers["Content-Type"],
+        },
+        ExpiresIn=expires_in,
+    )
+    return url, headers
+
+
 def put_json(key: str, document: Any) -> None:
     put_blob(key, json.dumps(document).encode(), "application/json")
 

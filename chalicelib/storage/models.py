@@ -193,3 +193,21 @@ class OperationRecord(Model):
     create_time = UTCDateTimeAttribute(default_for_new=utcnow)
     update_time = UTCDateTimeAttribute(default_for_new=utcnow)
     expire_at = TTLAttribute(null=True)  # DynamoDB removes finished operations
+
+
+class ReservationRecord(Model):
+    """A two-phase upload in progress: the bytes go straight to S3 under `blob_key`."""
+
+    class Meta:
+        table_name = _settings.reservations_table
+        region = _settings.region
+
+    id = UnicodeAttribute(hash_key=True)
+    repository = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    blob_key = UnicodeAttribute()
+    expire_time = UTCDateTimeAttribute()
+    # DynamoDB's TTL removes the record (a day later at most); the sweeper and an S3
+    # lifecycle rule on reservations/ remove what it leaves in S3.
+    expire_at = TTLAttribute()

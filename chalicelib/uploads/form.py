@@ -115,8 +115,19 @@ def _check_digests(fields: dict[str, str], content: bytes) -> tuple[str, str]:
     return sha256, blake2_256
 
 
-def check_form(form: UploadForm, max_file_bytes: int) -> CheckedUpload:
-    fields = form.fields
+@dataclass(frozen=True)
+class DescribedFile:
+    """What the form says of a file, checked: the part every upload path shares."""
+
+    raw_name: str
+    canonical_name: NormalizedName
+    version: Version
+    packagetype: str
+    filename: str
+
+
+def check_description(fields: dict[str, str], filename: str | None) -> DescribedFile:
+    """The form's fields and the filename, with no I/O (Warehouse's first stage)."""
     action = fields.get(":action")
     if action != "file_upload":
         raise _reject(
@@ -151,10 +162,9 @@ def check_form(form: UploadForm, max_file_bytes: int) -> CheckedUpload:
             "sdists (sdist) are accepted.",
             "filetype",
         )
-    if form.content is None or form.filename is None:
+    if filename is None:
         raise _reject("The upload has no file: send it in the 'content' part.", "no-file")
 
-    filename = form.filename
     check_filename(filename)
     if not filename.endswith(_SUFFIX_BY_TYPE[packagetype]):
         raise _reject(
@@ -169,25 +179,34 @@ def check_form(form: UploadForm, max_file_bytes: int) -> CheckedUpload:
             f"version {str(version)!r} of the form.",
             "filename-mismatch",
         )
-    if len(form.content) > max_file_bytes:
+    return DescribedFile(raw_name, canonical_name, version, packagetype, filename)
+
+
+def check_size(filename: str, size: int, max_file_bytes: int) -> None:
+    if size > max_file_bytes:
         raise TooLarge(
-            f"{filename} is {len(form.content)} bytes, over this repository's limit "
-            f"of {max_file_bytes} bytes.",
+            f"{filename} is {size} bytes, over this repository's limit of {max_file_bytes} bytes.",
             reason="too-large",
         )
-    if not form.content:
+    if size == 0:
         raise _reject(f"{filename} is empty.", "empty-file")
 
-    sha256, blake2_256 = _check_digests(fields, form.content)
+
+def check_form(form: UploadForm, max_file_bytes: int) -> CheckedUpload:
+    described = check_description(form.fields, form.filename)
+    if form.content is None:
+        raise _reject("The upload has no file: send it in the 'content' part.", "no-file")
+    check_size(described.filename, len(form.content), max_file_bytes)
+    sha256, blake2_256 = _check_digests(form.fields, form.content)
     return CheckedUpload(
-        raw_name=raw_name,
-        canonical_name=canonical_name,
-        version=version,
-        packagetype=packagetype,
-        filename=filename,
+        raw_name=described.raw_name,
+        canonical_name=described.canonical_name,
+        version=described.version,
+        packagetype=described.packagetype,
+        filename=described.filename,
         content=form.content,
         sha256=sha256,
         blake2_256=blake2_256,
-        requires_python=fields.get("requires_python") or None,
-        summary=fields.get("summary") or None,
+        requires_python=form.fields.get("requires_python") or None,
+        summary=form.fields.get("summary") or None,
     )

@@ -23,6 +23,7 @@ OUTPUT_TO_ENV = {
     "OperationsTableName": "PANTRY_OPERATIONS_TABLE",
     "PrincipalsTableName": "PANTRY_PRINCIPALS_TABLE",
     "TokensTableName": "PANTRY_TOKENS_TABLE",
+    "ReservationsTableName": "PANTRY_RESERVATIONS_TABLE",
     "BucketName": "PANTRY_BUCKET",
     "JobsQueueName": "PANTRY_JOBS_QUEUE",
 }

@@ -1,16 +1,19 @@
 """The local stand-in for Lambda's SQS event source mappings.
 
-`chalice local` runs no `@app.on_sqs_message` handler. This process finds them in
-`app.event_sources`, long-polls each queue in moto, hands each batch to the same
-handler function Lambda would call, shaped as a Lambda SQS event, and deletes
+`chalice local` runs no `@app.on_sqs_message` (nor `@app.schedule`) handler. This
+process finds them in `app.event_sources`, long-polls each queue in moto, hands
+each batch to the same handler function Lambda would call, shaped as a Lambda SQS
+event, and deletes
 only what succeeded: reported failures (ReportBatchItemFailures) stay in the
 queue until their visibility timeout ends, so SQS's own redrive policy moves
-poison messages to the dead-letter queue, exactly as on AWS.
+poison messages to the dead-letter queue, exactly as on AWS. Scheduled handlers
+run every PANTRY_LOCAL_SCHEDULE_SECONDS (300).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from chalice.app import SQSEventConfig
+from chalice.app import ScheduledEventConfig, SQSEventConfig
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -109,6 +112,37 @@ class QueuePoller(threading.Thread):
             )
 
 
+class Scheduler(threading.Thread):
+    """EventBridge schedules, locally: each scheduled handler every `every` seconds."""
+
+    def __init__(self, handlers: list[Any], every: float, stop: threading.Event) -> None:
+        super().__init__(name="schedules", daemon=True)
+        self.handlers, self.every, self.stop = handlers, every, stop
+
+    def run(self) -> None:
+        while not self.stop.wait(self.every):
+            for handler in self.handlers:
+                event = {
+                    "version": "0",
+                    "detail-type": "Scheduled Event",
+                    "source": "aws.events",
+                    "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "detail": {},
+                }
+                try:
+                    handler(event, LocalContext())
+                except Exception as error:
+                    print(f"worker: schedule failed: {error!r}", file=sys.stderr, flush=True)
+
+
+def scheduled_handlers(app_module: Any) -> list[Any]:
+    return [
+        getattr(app_module, source.name)
+        for source in app_module.app.event_sources
+        if isinstance(source, ScheduledEventConfig)
+    ]
+
+
 def sqs_handlers(app_module: Any) -> list[tuple[SQSEventConfig, Any]]:
     return [
         (source, getattr(app_module, source.name))
@@ -128,6 +162,8 @@ def main() -> None:
     ]
     for poller in pollers:
         poller.start()
+    every = float(os.environ.get("PANTRY_LOCAL_SCHEDULE_SECONDS") or 300)
+    Scheduler(scheduled_handlers(app_module), every, stop).start()
     print(
         f"worker: polling {', '.join(p.config.queue or '' for p in pollers) or 'no queue'}",
         flush=True,
