@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,21 @@ class QueuePoller(threading.Thread):
             )
 
 
+def scheduled_event() -> dict[str, Any]:
+    """An EventBridge scheduled event, as Lambda receives it."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {},
+    }
+
+
 class Scheduler(threading.Thread):
     """EventBridge schedules, locally: each scheduled handler every `every` seconds."""
 
@@ -122,15 +138,8 @@ class Scheduler(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(self.every):
             for handler in self.handlers:
-                event = {
-                    "version": "0",
-                    "detail-type": "Scheduled Event",
-                    "source": "aws.events",
-                    "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "detail": {},
-                }
                 try:
-                    handler(event, LocalContext())
+                    handler(scheduled_event(), LocalContext())
                 except Exception as error:
                     print(f"worker: schedule failed: {error!r}", file=sys.stderr, flush=True)
 

@@ -36,6 +36,7 @@ def bare_stack() -> Iterator[LocalStack]:
             "PANTRY_LOCAL_WORKER": "0",
             "PANTRY_JOB_VISIBILITY_TIMEOUT": "2",
             "PANTRY_JOB_MAX_RECEIVES": str(MAX_RECEIVES),
+            "PANTRY_RESERVATION_SECONDS": "1",
         },
     )
     yield running
@@ -44,7 +45,11 @@ def bare_stack() -> Iterator[LocalStack]:
 
 class Workers:
     def __init__(self, stack: LocalStack) -> None:
-        self.environment = dict(aws_environment(stack), PANTRY_JOB_MAX_RECEIVES=str(MAX_RECEIVES))
+        self.environment = dict(
+            aws_environment(stack),
+            PANTRY_JOB_MAX_RECEIVES=str(MAX_RECEIVES),
+            PANTRY_LOCAL_SCHEDULE_SECONDS="1",  # run the reservation sweeper often
+        )
         self.running: list[subprocess.Popen[bytes]] = []
 
     def start(self, fault: str = "") -> subprocess.Popen[bytes]:
@@ -212,3 +217,40 @@ def test_poison_job_ends_in_the_dead_letter_queue_with_its_operation_failed(
         return any(json.loads(b)["operation_id"] == operation["id"] for b in bodies)
 
     wait_for(dead_lettered, 30, "the message to reach the dead-letter queue")
+
+
+def test_an_expired_reservation_is_cleaned_up_by_the_sweeper(
+    bare_stack: LocalStack, workers: Workers, tmp_path: Path
+) -> None:
+    import urllib.request
+
+    from tests.e2e.test_big_uploads import staged_objects
+    from tests.support.dists import wheel_bytes
+    from tests.support.forms import multipart_body, upload_fields
+
+    http = Http(bare_stack)
+    repository = create_repository(http, "jobs-reservations")
+    dist = Dist("Abandoned", "1.0")
+    content = wheel_bytes(dist)
+    fields = upload_fields(dist, dist.wheel_filename, content, "bdist_wheel")
+    fields.update(filename=dist.wheel_filename, size=str(len(content)))
+    body, content_type = multipart_body(fields, None, None)
+    answer = http.request(
+        "POST", f"/{repository}/reserve", {"Content-Type": content_type}, body
+    ).json()
+    put = urllib.request.Request(
+        answer["upload_url"], data=content, method="PUT", headers=answer["upload_headers"]
+    )
+    urllib.request.urlopen(put, timeout=10).close()
+    assert len(staged_objects(bare_stack, repository)) == 1
+
+    workers.start()  # its scheduler runs the sweeper every second; the reservation is 1 s
+    wait_for(
+        lambda: staged_objects(bare_stack, repository) == [],
+        30,
+        "the sweeper to remove the abandoned upload",
+    )
+    fields["reservation_id"] = answer["reservation_id"]
+    body, content_type = multipart_body(fields, None, None)
+    late = http.request("POST", f"/{repository}/finalize", {"Content-Type": content_type}, body)
+    assert late.status == 404
