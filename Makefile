@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit functional e2e bench clean chromium
+.PHONY: run test lint unit functional e2e bench clean chromium deploy
 # The console tests drive Debian's Chromium (never a browser Playwright downloads).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -40,6 +40,11 @@ chromium:
 
 test: lint chromium
 	$(BIN)/pytest tests
+
+# Stand Pantry up in AWS (credentials and region from the environment).
+deploy: $(STAMP)
+	@test -n "$(STAGE)" || { echo "usage: make deploy STAGE=prod"; exit 2; }
+	$(BIN)/python -m infra.deploy --stage $(STAGE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

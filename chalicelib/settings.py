@@ -30,8 +30,9 @@ class Settings:
     job_max_receives: int
     # Test-only fault injection for the crash-safety tests; never set in a deployment.
     fault_injection: str
-    # The deployment-wide admin token (locally from PANTRY_ADMIN_TOKEN).
+    # The deployment-wide admin token: locally its value, on AWS a secret's ARN.
     admin_token: str
+    admin_token_secret_arn: str
     max_file_bytes: int
     # API Gateway and Lambda take about 6 MB a request, base64 adds a third: a legacy
     # upload body over this is refused here as it would be on AWS (see `pantry upload`).
@@ -65,6 +66,7 @@ def get_settings() -> Settings:
         job_max_receives=int(_env("PANTRY_JOB_MAX_RECEIVES", "5")),
         fault_injection=os.environ.get("PANTRY_FAULT_INJECTION", ""),
         admin_token=os.environ.get("PANTRY_ADMIN_TOKEN", ""),
+        admin_token_secret_arn=os.environ.get("PANTRY_ADMIN_TOKEN_SECRET_ARN", ""),
         max_file_bytes=int(_env("PANTRY_MAX_FILE_BYTES", str(1024 * MIB))),
         max_legacy_body_bytes=int(_env("PANTRY_MAX_LEGACY_BODY_BYTES", str(9 * MIB // 2))),
         reservation_seconds=int(_env("PANTRY_RESERVATION_SECONDS", "3600")),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.auth.admin import admin_token
 from chalicelib.auth.credentials import Credentials, token_from_authorization
 from chalicelib.auth.principals import check_token, check_token_id
 from chalicelib.auth.roles import (
@@ -30,7 +31,6 @@ from chalicelib.auth.roles import (
 from chalicelib.auth.sessions import read_session
 from chalicelib.errors import NotAuthenticated, NotFound, PermissionDenied
 from chalicelib.observability import count, logger
-from chalicelib.settings import get_settings
 from chalicelib.storage.models import RepositoryRecord
 
 
@@ -61,9 +61,9 @@ def _digest(token: str) -> bytes:
 
 
 def _is_admin_token(token: str) -> bool:
-    admin_token = get_settings().admin_token
+    admin = admin_token()
     # Fixed-length digests compared in constant time: no timing hint at the secret.
-    return bool(admin_token) and hmac.compare_digest(_digest(token), _digest(admin_token))
+    return bool(admin) and hmac.compare_digest(_digest(token), _digest(admin))
 
 
 def _unauthenticated(reason: str, action: Action, repository: str | None) -> NotAuthenticated:

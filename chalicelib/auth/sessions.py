@@ -17,7 +17,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from chalicelib.settings import get_settings
+from chalicelib.auth.admin import admin_token
 
 SESSION_COOKIE = "pantry_session"
 SIGN_IN_CSRF_COOKIE = "pantry_sign_in"
@@ -34,10 +34,10 @@ class Session:
 
 
 def _key() -> bytes | None:
-    admin_token = get_settings().admin_token
-    if not admin_token:
+    secret = admin_token()
+    if not secret:
         return None
-    return hmac.new(admin_token.encode(), b"pantry-console-session", hashlib.sha256).digest()
+    return hmac.new(secret.encode(), b"pantry-console-session", hashlib.sha256).digest()
 
 
 def _sign(payload: bytes, key: bytes) -> str:
