@@ -52,6 +52,11 @@ def describe_repository(name: str) -> Response:
     return management_views.describe_repository(app.current_request, name)
 
 
+@app.route("/v1/repositories/{name}", methods=["DELETE"])
+def delete_repository(name: str) -> Response:
+    return management_views.delete_repository(app.current_request, name)
+
+
 @app.route("/v1/repositories/{name}", methods=["PATCH"])
 def update_repository(name: str) -> Response:
     return management_views.update_repository(app.current_request, name)
@@ -202,7 +207,7 @@ def download(repo: str, project: str, filename: str) -> Response:
     return file_views.download(app.current_request, repo, project, filename)
 
 
-# Queued jobs (deletes). Locally infra/local/worker.py feeds these from SQS.
+# Queued jobs (deletes, remote-cache fills). Locally infra/local/worker.py feeds them.
 @app.on_sqs_message(queue=get_settings().jobs_queue, batch_size=10)
 def run_jobs(event: SQSEvent) -> dict[str, Any]:
     return handlers.handle_jobs(event.to_dict(), event.context)

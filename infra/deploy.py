@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,10 +34,15 @@ APP_CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND")
 def package(stage: str, out: Path) -> Path:
     """`chalice package` merged with infra/chalice-merge.json; returns sam.json."""
     chalice = Path(sys.executable).parent / "chalice"
+    # The stage's settings come from .chalice/config.json and the merge template only:
+    # a PANTRY_* variable of this shell (a local run's) must not leak into the package.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PANTRY_")}
+    environment.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # chalice package needs one
     subprocess.run(
         [str(chalice), "package", "--stage", stage, "--merge-template", str(MERGE), str(out)],
         cwd=PROJECT_DIR,
         check=True,
+        env=environment,
     )
     return out / "sam.json"
 
@@ -59,7 +65,8 @@ def deploy(stage: str, build_dir: Path) -> str:
     sam = package(stage, build_dir / stage)
     bundle = sam.parent / "deployment.zip"
     key = f"{stage}/{hashlib.sha256(bundle.read_bytes()).hexdigest()}.zip"
-    boto3.client("s3").upload_file(str(bundle), outputs["ArtifactsBucketName"], key)
+    s3, artifacts = boto3.client("s3"), outputs["ArtifactsBucketName"]
+    s3.upload_file(str(bundle), artifacts, key)
     template = with_code_location(json.loads(sam.read_text()), outputs["ArtifactsBucketName"], key)
     print(f"3/3 application stack pantry-{stage}-app", flush=True)
     app_outputs = deploy_stack(

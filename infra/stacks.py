@@ -24,15 +24,17 @@ def _status(cloudformation: Any, name: str) -> dict[str, Any] | None:
 def deploy_stack(
     cloudformation: Any,
     name: str,
-    template_body: str,
+    template: str,
     parameters: dict[str, str],
     capabilities: tuple[str, ...] = (),
     timeout: float = 1800.0,
 ) -> dict[str, str]:
-    """Create the stack, or update it when it exists; returns its outputs."""
+    """Create the stack, or update it when it exists; returns its outputs. `template`
+    is the body, or an https:// URL of it in S3 (bodies over 51,200 bytes need one)."""
+    source = "TemplateURL" if template.startswith("https://") else "TemplateBody"
     arguments = {
         "StackName": name,
-        "TemplateBody": template_body,
+        source: template,
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
         "Capabilities": list(capabilities),
     }

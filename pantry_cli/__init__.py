@@ -1,3 +1,3 @@
-"""The `pantry` command: a client of Pantry's /v1/ API (standard library only)."""
+"""The `pantry` command: a client of Pantry's /v1/ API (the standard library and packaging)."""
 
 __version__ = "0.1.0"

@@ -44,7 +44,8 @@ class PantryApi:
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            # finalize checks the whole file server-side: give it time.
+            with urllib.request.urlopen(request, timeout=max(self.timeout, 600)) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as error:
             raise ApiError(_error_message(error)) from None

@@ -55,6 +55,14 @@ def repositories_create(api: PantryApi, args: argparse.Namespace) -> None:
     show(api.call("POST", "/v1/repositories", payload), args.format, REPOSITORY_COLUMNS)
 
 
+def repositories_delete(api: PantryApi, args: argparse.Namespace) -> None:
+    api.call("DELETE", f"/v1/repositories/{quote(args.name)}")
+    if args.format == "json":
+        show({"deleted": args.name}, "json", ())
+    else:
+        print(f"Deleted repository {args.name}.")
+
+
 def repositories_update(api: PantryApi, args: argparse.Namespace) -> None:
     payload = {"upstreams": args.upstream, "merge_policy": args.merge_policy}
     payload = {key: value for key, value in payload.items() if value is not None}

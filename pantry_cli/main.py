@@ -102,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         repositories, "describe", commands.repositories_describe, "describe a repository"
     )
     describe.add_argument("name")
+    remove = command(
+        repositories, "delete", commands.repositories_delete, "delete an empty repository"
+    )
+    remove.add_argument("name")
     update = command(
         repositories, "update", commands.repositories_update, "change a virtual repository"
     )

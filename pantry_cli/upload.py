@@ -12,6 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+
 from pantry_cli.api import ApiError, PantryApi, quote
 
 CHUNK = 1024 * 1024
@@ -30,14 +37,18 @@ class LocalFile:
 
 def describe(path: Path) -> LocalFile:
     filename = path.name
-    if filename.endswith(".whl"):
-        name, version = filename.split("-")[:2]
-        filetype = "bdist_wheel"
-    elif filename.endswith(".tar.gz"):
-        name, _, version = filename[: -len(".tar.gz")].rpartition("-")
-        filetype = "sdist"
-    else:
-        raise ApiError(f"{filename}: only wheels (.whl) and sdists (.tar.gz) can be uploaded")
+    try:
+        if filename.endswith(".whl"):
+            name, parsed_version, _build, _tags = parse_wheel_filename(filename)
+            filetype = "bdist_wheel"
+        elif filename.endswith(".tar.gz"):
+            name, parsed_version = parse_sdist_filename(filename)
+            filetype = "sdist"
+        else:
+            raise ApiError(f"{filename}: only wheels (.whl) and sdists (.tar.gz) can be uploaded")
+    except (InvalidWheelFilename, InvalidSdistFilename) as error:
+        raise ApiError(f"{filename}: {error}") from None
+    version = str(parsed_version)
     sha256, blake2 = hashlib.sha256(), hashlib.blake2b(digest_size=32)
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):

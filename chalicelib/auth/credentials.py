@@ -36,4 +36,4 @@ class Credentials:
     authorization: str | None = None
     session_cookie: str | None = None
     csrf_token: str | None = None  # X-CSRF-Token, required with a cookie on writes
-    state_changing: bool = False  # any method but GET and HEAD
+    state_changing: bool = False  # any method but GET, HEAD and OPTIONS

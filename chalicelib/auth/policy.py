@@ -133,7 +133,8 @@ def role_of(caller: Caller, record: RepositoryRecord) -> int | None:
 
 def _repository(name: str) -> RepositoryRecord | None:
     try:
-        return RepositoryRecord.get(name)
+        # Consistent: a binding just added or removed applies to the next request.
+        return RepositoryRecord.get(name, consistent_read=True)
     except DoesNotExist:
         return None
 

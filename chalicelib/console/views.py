@@ -24,6 +24,7 @@ from chalicelib.console.html import Chrome
 from chalicelib.errors import NotAuthenticated, NotFound, PantryError, PermissionDenied
 from chalicelib.http.credentials import cookie, credentials_of
 from chalicelib.http.errors import error_response
+from chalicelib.http.responses import base_url_of
 from chalicelib.repositories import registry
 from chalicelib.storage.models import RepositoryRecord
 
@@ -182,16 +183,11 @@ def package(request: Request, raw_repository: str, raw_package: str) -> Response
     chrome, credentials = signed_in
     try:
         access = authorize(credentials, Action.READ, unquote(raw_repository))
-        index_base = registry_base_url(request)
+        index_base = base_url_of(request)
         body = pages.package_page(chrome, access, unquote(raw_package), index_base)
     except PantryError as error:
         return _page_error(request, error)
     return _html(body)
-
-
-def registry_base_url(request: Request) -> str:
-    proto = request.headers.get("x-forwarded-proto", "http")
-    return f"{proto}://{request.headers.get('host', 'localhost')}{_prefix(request)}"
 
 
 def asset(request: Request, name: str) -> Response:

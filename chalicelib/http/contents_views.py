@@ -12,7 +12,7 @@ from chalicelib.auth.roles import Action
 from chalicelib.errors import UnsupportedOperation
 from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
-from chalicelib.http.management_views import json_response
+from chalicelib.http.responses import json_response
 from chalicelib.jobs import operations
 from chalicelib.jobs.deletes import request_delete
 from chalicelib.repositories.contents import RepositoryContents

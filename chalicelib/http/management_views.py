@@ -10,21 +10,15 @@ from chalice.app import Request, Response
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.auth import principals
-from chalicelib.auth.credentials import Credentials
 from chalicelib.auth.policy import authorize, identify, role_of
 from chalicelib.auth.roles import Action
 from chalicelib.errors import InvalidRequest, NotAuthenticated, NotFound
 from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
+from chalicelib.http.responses import base_url_of, json_response
 from chalicelib.repositories import client_settings, iam, registry
 from chalicelib.repositories.client_settings import TOKEN_PLACEHOLDER
 from chalicelib.storage.models import RepositoryRecord
-
-
-def json_response(payload: Any, status: int = 200) -> Response:
-    return Response(
-        body=json.dumps(payload), status_code=status, headers={"Content-Type": "application/json"}
-    )
 
 
 def _json_body(request: Request) -> dict[str, Any]:
@@ -64,10 +58,6 @@ def _repository_record(name: str) -> RepositoryRecord:
         raise NotFound(f"No repository named {name!r}.", reason="repository-not-found") from None
 
 
-def _auth(request: Request) -> Credentials:
-    return credentials_of(request)
-
-
 def health() -> Response:
     """Unauthenticated liveness probe (the local stack waits on it); reveals nothing."""
     return json_response({"status": "ok"})
@@ -75,7 +65,7 @@ def health() -> Response:
 
 @answers_errors(as_json=True)
 def create_repository(request: Request) -> Response:
-    authorize(_auth(request), Action.MANAGE)
+    authorize(credentials_of(request), Action.MANAGE)
     payload = _json_body(request)
     ttl = payload.get("cache_ttl_seconds")
     if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool)):
@@ -95,8 +85,15 @@ def create_repository(request: Request) -> Response:
 
 
 @answers_errors(as_json=True)
+def delete_repository(request: Request, raw_name: str) -> Response:
+    authorize(credentials_of(request), Action.MANAGE)
+    registry.delete_repository(_repository_record(unquote(raw_name)))
+    return json_response({"deleted": unquote(raw_name)})
+
+
+@answers_errors(as_json=True)
 def update_repository(request: Request, raw_name: str) -> Response:
-    authorize(_auth(request), Action.MANAGE)
+    authorize(credentials_of(request), Action.MANAGE)
     record = _repository_record(unquote(raw_name))
     payload = _json_body(request)
     upstreams = _string_list(payload, "upstreams")
@@ -111,7 +108,7 @@ def update_repository(request: Request, raw_name: str) -> Response:
 @answers_errors(as_json=True)
 def list_repositories(request: Request) -> Response:
     """The admin sees every repository; a principal those it may read."""
-    caller = identify(_auth(request), Action.READ, None)
+    caller = identify(credentials_of(request), Action.READ, None)
     if not caller.is_admin and caller.principal is None:
         raise NotAuthenticated(
             "Authentication required to list repositories.", reason="missing-credentials"
@@ -125,14 +122,14 @@ def list_repositories(request: Request) -> Response:
 
 @answers_errors(as_json=True)
 def describe_repository(request: Request, raw_name: str) -> Response:
-    access = authorize(_auth(request), Action.READ, unquote(raw_name))
+    access = authorize(credentials_of(request), Action.READ, unquote(raw_name))
     assert access.repository is not None
     return json_response(registry.repository_json(access.repository))
 
 
 @answers_errors(as_json=True)
 def get_iam_policy(request: Request, raw_name: str) -> Response:
-    access = authorize(_auth(request), Action.SET_POLICY, unquote(raw_name))
+    access = authorize(credentials_of(request), Action.SET_POLICY, unquote(raw_name))
     assert access.repository is not None
     return json_response(iam.policy_json(access.repository))
 
@@ -140,7 +137,7 @@ def get_iam_policy(request: Request, raw_name: str) -> Response:
 @answers_errors(as_json=True)
 def change_iam_policy(request: Request, raw_name: str, change: str) -> Response:
     name = unquote(raw_name)
-    authorize(_auth(request), Action.SET_POLICY, name)
+    authorize(credentials_of(request), Action.SET_POLICY, name)
     payload = _json_body(request)
     member, role = _string_field(payload, "member"), _string_field(payload, "role")
     if change == "add-binding":
@@ -152,7 +149,7 @@ def change_iam_policy(request: Request, raw_name: str, change: str) -> Response:
 
 @answers_errors(as_json=True)
 def create_principal(request: Request) -> Response:
-    authorize(_auth(request), Action.MANAGE)
+    authorize(credentials_of(request), Action.MANAGE)
     payload = _json_body(request)
     created = principals.create_principal(
         _string_field(payload, "name"), _string_field(payload, "description", "")
@@ -162,13 +159,13 @@ def create_principal(request: Request) -> Response:
 
 @answers_errors(as_json=True)
 def list_principals(request: Request) -> Response:
-    authorize(_auth(request), Action.MANAGE)
+    authorize(credentials_of(request), Action.MANAGE)
     return json_response({"principals": principals.list_principals()})
 
 
 @answers_errors(as_json=True)
 def create_token(request: Request, raw_principal: str) -> Response:
-    authorize(_auth(request), Action.MANAGE)
+    authorize(credentials_of(request), Action.MANAGE)
     payload = _json_body(request)
     expires_in = payload.get("expires_in_seconds")
     if expires_in is not None and (not isinstance(expires_in, int) or isinstance(expires_in, bool)):
@@ -181,33 +178,20 @@ def create_token(request: Request, raw_principal: str) -> Response:
 
 @answers_errors(as_json=True)
 def list_tokens(request: Request, raw_principal: str) -> Response:
-    authorize(_auth(request), Action.MANAGE)
+    authorize(credentials_of(request), Action.MANAGE)
     return json_response({"tokens": principals.list_tokens(unquote(raw_principal))})
 
 
 @answers_errors(as_json=True)
 def revoke_token(request: Request, token_id: str) -> Response:
-    authorize(_auth(request), Action.MANAGE)
+    authorize(credentials_of(request), Action.MANAGE)
     return json_response(principals.revoke_token(unquote(token_id)))
-
-
-def base_url_of(request: Request) -> str:
-    """This service's URL as the client reached it (stage prefix included)."""
-    headers = request.headers
-    proto = headers.get("x-forwarded-proto", "http")
-    path = str(request.context.get("path", ""))
-    resource = str(request.context.get("resourcePath", ""))
-    # On API Gateway the path carries the stage ("/api/v1/..."): keep what precedes
-    # the route's own first segment.
-    first = "/" + resource.strip("/").split("/")[0] if resource else ""
-    prefix = path[: path.find(first)] if first and first in path else ""
-    return f"{proto}://{headers.get('host', 'localhost')}{prefix}"
 
 
 @answers_errors(as_json=True)
 def python_settings(request: Request, raw_name: str) -> Response:
     name = unquote(raw_name)
-    authorize(_auth(request), Action.READ, name)
+    authorize(credentials_of(request), Action.READ, name)
     params = request.query_params
     base = (params.get("base_url") if params else None) or base_url_of(request)
     with_token = params is not None and params.get("with_token") == "1"

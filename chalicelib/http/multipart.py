@@ -6,14 +6,12 @@ import io
 
 from multipart import MultipartError, MultipartParser, parse_options_header
 
-from chalicelib.errors import InvalidRequest, TooLarge
+from chalicelib.errors import InvalidRequest
 from chalicelib.uploads.form import UploadForm
 
-# Room for the text fields (description can be a long README) around the file.
-_FIELDS_BYTES = 16 * 1024 * 1024
 
-
-def parse_upload_form(body: bytes, content_type: str | None, max_file_bytes: int) -> UploadForm:
+def parse_upload_form(body: bytes, content_type: str | None) -> UploadForm:
+    """The form's text fields and its `content` part; callers cap the body's size."""
     media_type, options = parse_options_header(content_type or "")
     boundary = options.get("boundary")
     if media_type != "multipart/form-data" or not boundary:
@@ -21,11 +19,6 @@ def parse_upload_form(body: bytes, content_type: str | None, max_file_bytes: int
             "An upload is a multipart/form-data POST with a boundary, as twine and "
             "uv publish send it.",
             reason="content-type",
-        )
-    if len(body) > max_file_bytes + _FIELDS_BYTES:
-        raise TooLarge(
-            f"The upload is {len(body)} bytes, over the limit of {max_file_bytes} bytes per file.",
-            reason="too-large",
         )
     parser = MultipartParser(
         io.BytesIO(body),

@@ -1,4 +1,5 @@
-"""The legacy upload API (`POST {repo}/`), as twine, uv publish and poetry speak it."""
+"""Upload views: the legacy upload API (`POST {repo}/`, as twine, uv publish and
+poetry speak it) and the two-phase API of `pantry upload` (reserve, finalize)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from chalicelib.auth.roles import Action
 from chalicelib.errors import PantryError
 from chalicelib.http.credentials import credentials_of
 from chalicelib.http.errors import answers_errors
-from chalicelib.http.management_views import json_response
 from chalicelib.http.multipart import parse_upload_form
+from chalicelib.http.responses import json_response
 from chalicelib.observability import count, logger
-from chalicelib.settings import get_settings
 from chalicelib.uploads import direct
 from chalicelib.uploads.service import upload_file
 
@@ -43,9 +43,7 @@ def legacy_upload(request: Request, raw_repository: str) -> Response:
 def _form_fields(request: Request) -> dict[str, str]:
     body = request.raw_body
     form = parse_upload_form(
-        body if isinstance(body, bytes) else body.encode(),
-        request.headers.get("content-type"),
-        get_settings().max_legacy_body_bytes,
+        body if isinstance(body, bytes) else body.encode(), request.headers.get("content-type")
     )
     return form.fields
 

@@ -54,6 +54,25 @@ def _hide_project(repository: str, project: str, operation_id: str) -> None:
         )
 
 
+def _release(repository: str, project: str, claimed: list[FileRecord], operation_id: str) -> None:
+    for record in claimed:
+        with contextlib.suppress(UpdateError):
+            record.update(
+                actions=[FileRecord.deletion_id.remove()],
+                condition=FileRecord.deletion_id == operation_id,
+            )
+    _show_project(repository, project, operation_id)
+    operations.forget(operation_id)
+
+
+def _show_project(repository: str, project: str, operation_id: str) -> None:
+    with contextlib.suppress(UpdateError):
+        ProjectRecord(repository, project).update(
+            actions=[ProjectRecord.deletion_id.remove()],
+            condition=ProjectRecord.deletion_id == operation_id,
+        )
+
+
 def request_delete(repository: str, package: str, version: str | None) -> operations.Operation:
     """Accept a delete: hide what it removes now, queue the job that removes it."""
     project = canonicalize_name(package)
@@ -77,7 +96,12 @@ def request_delete(repository: str, package: str, version: str | None) -> operat
     if len(claimed) == len(live):
         _hide_project(repository, project, operation.id)
     operations.set_progress(operation.id, files_total=len(claimed), files_deleted=0)
-    send(JobMessage(kind=DELETE, operation_id=operation.id))
+    try:
+        send(JobMessage(kind=DELETE, operation_id=operation.id))
+    except Exception:
+        # No job will run: give the files back rather than hide them for good.
+        _release(repository, project, claimed, operation.id)
+        raise
     count("DeleteAccepted", kind=kind)
     logger.info(
         "delete accepted",
@@ -97,8 +121,8 @@ def run_delete(operation_id: str) -> None:
         operation = operations.get_operation(operation_id)
     except NotFound:
         return  # withdrawn before its message was sent: nothing to do
-    if operation.done:
-        return
+    if operation.status == operations.DONE:
+        return  # a failed operation runs again when its message is redriven
     key = project_key(operation.repository, operation.project)
     marked = [
         record
@@ -132,6 +156,8 @@ def run_delete(operation_id: str) -> None:
 
 def _remove_project_if_empty(repository: str, project: str, operation_id: str) -> None:
     if next(iter(FileRecord.query(project_key(repository, project), limit=1)), None):
+        # An upload came in while the delete was accepted: the project stays listed.
+        _show_project(repository, project, operation_id)
         return
     # Only if no upload brought the project back in the meantime.
     with contextlib.suppress(DeleteError):

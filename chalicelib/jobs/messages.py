@@ -16,7 +16,8 @@ FILL = "fill"  # payload: repository, project, filename
 
 
 class InvalidMessage(ValueError):
-    """A message no handler can read: retrying cannot help."""
+    """A message no handler can read: it fails until SQS moves it to the dead-letter
+    queue, where it can be looked at."""
 
 
 @dataclass(frozen=True)

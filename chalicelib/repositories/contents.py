@@ -8,18 +8,26 @@ accepted are already gone for these listings, as for the simple index.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
+from pynamodb.exceptions import QueryError
 
 from chalicelib.errors import InvalidRequest, NotFound
+from chalicelib.repositories.files import FileStore
 from chalicelib.repositories.paging import Page, decode_token, encode_token
 from chalicelib.storage.models import FileRecord, ProjectRecord, project_key
 
 _LIVE_FILE = FileRecord.deletion_id.does_not_exist()
+T = TypeVar("T")
+# The key attributes a page token of each listing names (DynamoDB's LastEvaluatedKey).
+_PROJECT_KEYS = frozenset({"repository", "name"})
+_FILE_KEYS = frozenset({"project_key", "filename"})
+_INDEX_KEYS = frozenset({"project_key", "filename", "repository"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,19 @@ def parse_version(raw: str) -> Version:
         ) from None
 
 
+def _read(results: Iterable[T], token: str | None) -> list[T]:
+    """Every item of a query; a page token DynamoDB refuses is the caller's mistake."""
+    try:
+        return list(results)
+    except QueryError:
+        if token is None:
+            raise
+        raise InvalidRequest(
+            "Invalid page_token: pass the next_page_token of the previous page as is.",
+            reason="page-token",
+        ) from None
+
+
 class RepositoryContents:
     def __init__(self, repository: str) -> None:
         self.repository = repository
@@ -112,15 +133,16 @@ class RepositoryContents:
             range_key_condition=key_condition,
             filter_condition=ProjectRecord.deletion_id.does_not_exist(),
             limit=size,
-            last_evaluated_key=decode_token(token),
+            last_evaluated_key=decode_token(token, _PROJECT_KEYS),
         )
-        items = [PackageInfo(p.name, p.display_name, p.last_upload_time) for p in results]
+        items = [
+            PackageInfo(p.name, p.display_name, p.last_upload_time) for p in _read(results, token)
+        ]
         return Page(items, encode_token(results.last_evaluated_key))
 
     def live_files(self, package: NormalizedName) -> list[FileRecord]:
         """Every live file of one package (one Query, consistent)."""
-        key = project_key(self.repository, package)
-        return list(FileRecord.query(key, filter_condition=_LIVE_FILE, consistent_read=True))
+        return FileStore(self.repository).live_records(package)
 
     def versions(self, package: str, size: int, token: str | None) -> Page[VersionInfo]:
         """Newest first (PEP 440 order); paged by the last version of the page before."""
@@ -162,16 +184,16 @@ class RepositoryContents:
                 self.repository,
                 filter_condition=condition,
                 limit=size,
-                last_evaluated_key=decode_token(token),
+                last_evaluated_key=decode_token(token, _INDEX_KEYS),
             )
         else:
             results = FileRecord.query(
                 project_key(self.repository, canonicalize_name(package)),
                 filter_condition=condition,
                 limit=size,
-                last_evaluated_key=decode_token(token),
+                last_evaluated_key=decode_token(token, _FILE_KEYS),
             )
-        items = [FileInfo.of(record) for record in results]
+        items = [FileInfo.of(record) for record in _read(results, token)]
         if (
             package is not None
             and not items

@@ -13,10 +13,10 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 from packaging.version import Version
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.errors import NotFound
+from chalicelib.errors import AlreadyExists, NotFound
 from chalicelib.simple.model import FileLink, ProjectLink, ProjectList
 from chalicelib.storage import blobs
 from chalicelib.storage.models import (
@@ -34,6 +34,15 @@ def version_of_filename(filename: str) -> Version | None:
         return parse_sdist_filename(filename)[1]
     except (InvalidWheelFilename, InvalidSdistFilename):
         return None  # .egg, .exe and other legacy files: listed, not versioned
+
+
+def file_exists(filename: str, repository: str) -> AlreadyExists:
+    # twine and poetry recognise a 409 whose body starts "File already exists".
+    return AlreadyExists(
+        f"File already exists: {filename} is in repository {repository} with other "
+        "contents, and a file cannot be replaced; publish a new version instead.",
+        reason="file-exists",
+    )
 
 
 def file_url(canonical_name: str, filename: str) -> str:
@@ -76,8 +85,11 @@ class FileStore:
         )
 
     def live_records(self, canonical_name: NormalizedName) -> list[FileRecord]:
-        """One Query; files whose delete was accepted are already gone for readers."""
-        records = FileRecord.query(project_key(self.repository, canonical_name))
+        """One Query (consistent: an upload shows at once); files whose delete was
+        accepted are already gone for readers."""
+        records = FileRecord.query(
+            project_key(self.repository, canonical_name), consistent_read=True
+        )
         return [record for record in records if record.deletion_id is None]
 
     def record(
@@ -117,12 +129,15 @@ class FileStore:
                         ProjectRecord.deletion_id.remove(),
                     ],
                 )
-        except Exception as error:
+        except Exception:
+            # Did the write land after all (a timeout after DynamoDB committed)? Then
+            # it is ours; else another writer won, or nothing was written: either way
+            # our blobs must go, so nothing points at them and nothing is orphaned.
+            stored = self.record(NormalizedName(record.project), record.filename, consistent=True)
+            if stored is not None and stored.blob_key == record.blob_key:
+                return True
             blobs.delete_blobs(*record.blob_keys)
-            lost_race = isinstance(error, TransactWriteError) and self.record(
-                NormalizedName(record.project), record.filename, consistent=True
-            )
-            if not lost_race:
-                raise  # DynamoDB failed: nothing is left behind
+            if stored is None:
+                raise
             return False
         return True

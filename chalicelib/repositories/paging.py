@@ -27,12 +27,26 @@ def encode_token(position: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(position).encode()).decode()
 
 
-def decode_token(token: str | None) -> dict[str, Any] | None:
+def decode_token(token: str | None, keys: frozenset[str] | None = None) -> dict[str, Any] | None:
+    """The position a token encodes; `keys`: the key attributes a DynamoDB position
+    must name (each a string), so a forged token never reaches the query."""
     if not token:
         return None
     try:
         position = json.loads(base64.urlsafe_b64decode(token.encode()))
     except ValueError:
+        position = None
+    if (
+        keys is not None
+        and isinstance(position, dict)
+        and (
+            set(position) != keys
+            or not all(
+                isinstance(value, dict) and list(value) == ["S"] and isinstance(value["S"], str)
+                for value in position.values()
+            )
+        )
+    ):
         position = None
     if not isinstance(position, dict):
         raise InvalidRequest(

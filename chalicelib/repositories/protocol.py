@@ -1,7 +1,7 @@
 """What every repository mode offers the HTTP layer.
 
-Standard repositories hold files; remote ones (a later issue) cache an upstream
-index; virtual ones merge others. Routes speak only to this protocol.
+Standard repositories hold uploaded files; remote ones cache an upstream index;
+virtual ones merge others. Routes speak only to this protocol.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from chalicelib.repositories.virtual import (
     VirtualRepository,
     parse_upstream,
 )
-from chalicelib.storage.models import RepositoryRecord
+from chalicelib.storage.models import ProjectRecord, RepositoryRecord
 from chalicelib.storage.secrets import secret_name, store_secret
 
 PYPI = "https://pypi.org/simple/"
@@ -141,9 +141,17 @@ def _validate_upstreams(name: str, upstreams: tuple[str, ...], merge_policy: str
             )
 
 
+def _exists(name: str) -> AlreadyExists:
+    return AlreadyExists(f"A repository named {name!r} exists already.", reason="repository-exists")
+
+
 def create_repository(spec: RepositorySpec) -> dict[str, Any]:
     _validate(spec)
+    if RepositoryRecord.count(spec.name, consistent_read=True):
+        raise _exists(spec.name)  # before the secret below, which is named after it
     record = RepositoryRecord(spec.name, mode=spec.mode, description=spec.description)
+    if spec.remote_password is not None:
+        record.remote_password_arn = store_secret(secret_name(spec.name), spec.remote_password)
     if spec.mode == REMOTE:
         url = spec.remote_url or PYPI
         record.remote_url = url if url.endswith("/") else url + "/"
@@ -156,14 +164,32 @@ def create_repository(spec: RepositorySpec) -> dict[str, Any]:
         record.save(condition=RepositoryRecord.name.does_not_exist())
     except PutError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise AlreadyExists(
-                f"A repository named {spec.name!r} exists already.", reason="repository-exists"
-            ) from None
+            raise _exists(spec.name) from None
         raise
-    if spec.remote_password is not None:
-        arn = store_secret(secret_name(spec.name), spec.remote_password)
-        record.update(actions=[RepositoryRecord.remote_password_arn.set(arn)])
     return repository_json(record)
+
+
+def delete_repository(record: RepositoryRecord) -> None:
+    """Only an empty repository goes, and none that a virtual repository reads from."""
+    if record.mode != VIRTUAL and ProjectRecord.count(record.name, limit=1):
+        raise AlreadyExists(
+            f"Repository {record.name} still holds packages: delete them first "
+            "(pantry packages delete).",
+            reason="repository-not-empty",
+        )
+    readers = [
+        other.name
+        for other in RepositoryRecord.scan()
+        if other.mode == VIRTUAL
+        and any(parse_upstream(u)[0] == record.name for u in other.upstreams or [])
+    ]
+    if readers:
+        raise AlreadyExists(
+            f"Repository {record.name} is an upstream of {', '.join(sorted(readers))}: "
+            "remove it there first (pantry repositories update).",
+            reason="repository-in-use",
+        )
+    record.delete()
 
 
 def repository_records(visible: Callable[[RepositoryRecord], bool]) -> list[RepositoryRecord]:

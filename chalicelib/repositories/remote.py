@@ -160,7 +160,12 @@ class RemoteRepository:
     def fill(self, canonical_name: NormalizedName, filename: str) -> FileRecord:
         """Cache one upstream file: idempotent, so many requests store it once."""
         existing = self.files.record(canonical_name, filename, consistent=True)
-        if existing is not None and existing.deletion_id is None:
+        if existing is not None:
+            if existing.deletion_id is not None:
+                raise NotFound(
+                    f"{filename} is being removed from the cache; ask again in a moment.",
+                    reason="file-being-deleted",
+                )
             return existing
         entry = self._entry(canonical_name, filename)
         upstream = self.upstream()

@@ -9,22 +9,13 @@ from packaging.version import Version
 
 from chalicelib.errors import AlreadyExists, NotFound
 from chalicelib.observability import logger
-from chalicelib.repositories.files import FileStore, blob_url, file_link
+from chalicelib.repositories.files import FileStore, blob_url, file_exists, file_link
 from chalicelib.repositories.protocol import STANDARD
 from chalicelib.simple.model import ProjectList, ProjectPage
 from chalicelib.storage import blobs
 from chalicelib.storage.models import FileRecord, RepositoryRecord, project_key, utcnow
 from chalicelib.uploads.archive import CoreMetadata
 from chalicelib.uploads.form import CheckedUpload
-
-
-def _already_exists(filename: str, repository: str) -> AlreadyExists:
-    # twine and poetry recognise a 409 whose body starts "File already exists".
-    return AlreadyExists(
-        f"File already exists: {filename} is in repository {repository} with other "
-        "contents, and a file cannot be replaced; publish a new version instead.",
-        reason="file-exists",
-    )
 
 
 class StandardRepository:
@@ -69,7 +60,7 @@ class StandardRepository:
             )
         if existing.sha256 == upload.sha256:
             return False
-        raise _already_exists(upload.filename, self.name)
+        raise file_exists(upload.filename, self.name)
 
     def add_file(
         self, upload: CheckedUpload, metadata: CoreMetadata | None, staged_key: str | None = None

@@ -76,13 +76,13 @@ def _html_document(title: str, body_lines: list[str]) -> str:
 
 
 def _file_anchor(link: FileLink) -> str:
-    fragment = f"#sha256={link.sha256}" if link.sha256 else ""
+    fragment = f"#sha256={escape(link.sha256)}" if link.sha256 else ""
     attributes = [f'href="{escape(link.url)}{fragment}"']
     if link.requires_python:
         # PEP 503: the value is HTML-escaped ("<" becomes "&lt;").
         attributes.append(f'data-requires-python="{escape(link.requires_python)}"')
     if link.core_metadata_sha256:
-        value = f"sha256={link.core_metadata_sha256}"
+        value = f"sha256={escape(link.core_metadata_sha256)}"
         attributes.append(f'data-core-metadata="{value}"')
         attributes.append(f'data-dist-info-metadata="{value}"')
     if link.yanked is not False:
@@ -90,7 +90,7 @@ def _file_anchor(link: FileLink) -> str:
         attributes.append(f'data-yanked="{escape(reason)}"')
     if link.upload_time is not None:
         # Not in PEP 700's HTML form, but uv reads it for --exclude-newer.
-        attributes.append(f'data-upload-time="{format_upload_time(link.upload_time)}"')
+        attributes.append(f'data-upload-time="{escape(format_upload_time(link.upload_time))}"')
     return f"<a {' '.join(attributes)}>{escape(link.filename)}</a><br>"
 
 

@@ -55,10 +55,14 @@ def copy_blob(source: str, target: str) -> None:
 
 
 def blob_size(key: str) -> int | None:
+    """The object's size, or None when there is none (the functions may ListBucket, so
+    S3 answers a missing key with 404 rather than 403)."""
     try:
         return int(_s3().head_object(Bucket=get_settings().bucket, Key=key)["ContentLength"])
-    except _s3().exceptions.ClientError:
-        return None
+    except _s3().exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
 
 
 def read_blob(key: str) -> bytes:

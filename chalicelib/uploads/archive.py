@@ -21,10 +21,10 @@ from packaging.utils import canonicalize_name
 from chalicelib.errors import InvalidRequest
 from chalicelib.uploads.form import WHEEL, CheckedUpload
 
+# A zip bomb guard: the unpacked size a wheel declares (or an sdist unpacks to).
+_MAX_UNPACKED_BYTES = 1024**3
 # The fields installers act on are validated strictly; cosmetic ones are not, so a
 # wheel built by an older backend (a 2.4 field in 2.1 metadata) is still accepted.
-# A zip bomb guard: the sizes a wheel declares for its members, summed.
-_MAX_UNPACKED_BYTES = 1024**3
 _CHECKED_FIELDS = ("metadata_version", "name", "version", "requires_python", "requires_dist")
 
 
@@ -63,7 +63,8 @@ def _read_wheel_metadata(upload: CheckedUpload) -> bytes:
                 if info.filename.count("/") == 1 and info.filename.endswith(".dist-info/METADATA")
             ]
             metadata = wheel.read(candidates[0]) if len(candidates) == 1 else None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
         damaged = "the archive"
     if damaged is not None:
         raise _reject(

@@ -18,8 +18,8 @@ from datetime import timedelta
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.errors import AlreadyExists, Gone, InvalidRequest, NotFound, UnsupportedOperation
-from chalicelib.repositories.files import FileStore
+from chalicelib.errors import Gone, InvalidRequest, NotFound, UnsupportedOperation
+from chalicelib.repositories.files import FileStore, file_exists
 from chalicelib.repositories.protocol import STANDARD
 from chalicelib.repositories.registry import repository_for
 from chalicelib.settings import get_settings
@@ -64,11 +64,7 @@ def reserve(repository: RepositoryRecord, fields: dict[str, str]) -> Reservation
     if existing is not None and existing.deletion_id is None:
         if existing.sha256 == sha256:
             return Reservation(id=None)
-        raise AlreadyExists(
-            f"File already exists: {described.filename} is in repository {repository.name} "
-            "with other contents, and a file cannot be replaced; publish a new version instead.",
-            reason="file-exists",
-        )
+        raise file_exists(described.filename, repository.name)
     reservation_id = uuid.uuid4().hex
     key = f"reservations/{repository.name}/{reservation_id}/{described.filename}"
     expire_time = utcnow() + timedelta(seconds=settings.reservation_seconds)

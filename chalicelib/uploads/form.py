@@ -185,7 +185,7 @@ def check_description(fields: dict[str, str], filename: str | None) -> Described
 def check_size(filename: str, size: int, max_file_bytes: int) -> None:
     if size > max_file_bytes:
         raise TooLarge(
-            f"{filename} is {size} bytes, over this repository's limit of {max_file_bytes} bytes.",
+            f"{filename} is {size} bytes, over the limit of {max_file_bytes} bytes.",
             reason="too-large",
         )
     if size == 0:

@@ -29,7 +29,7 @@ def upload_file(repository: RepositoryRecord | None, body: bytes, content_type: 
             reason="legacy-too-large",
         )
     max_file_bytes = settings.max_file_bytes
-    form = parse_upload_form(body, content_type, max_file_bytes)
+    form = parse_upload_form(body, content_type)
     upload = check_form(form, max_file_bytes)
     metadata = read_core_metadata(upload)
     return repository_for(repository).add_file(upload, metadata)

@@ -9,12 +9,13 @@ import urllib.request
 from dataclasses import dataclass
 from http.client import HTTPResponse
 from typing import cast
+from urllib.parse import urlsplit
 
 from chalicelib.errors import NotFound
 from chalicelib.observability import metric_value
+from chalicelib.simple.render import JSON_V1
 from chalicelib.upstream.pages import UpstreamError, UpstreamFile, parse_html_page, parse_json_page
 
-JSON_V1 = "application/vnd.pypi.simple.v1+json"
 # PEP 691: ask for JSON first and fall back to HTML for PEP 503-only indexes.
 ACCEPT = f"{JSON_V1}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
 USER_AGENT = "pantry-remote/0.1"
@@ -32,10 +33,17 @@ class Upstream:
     timeout: float = 10.0
 
     def _request(self, url: str, accept: str | None = None) -> urllib.request.Request:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise UpstreamError(
+                f"The upstream links to a non-HTTP URL ({parts.scheme}:).", reason="upstream-url"
+            )
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         if accept:
             request.add_header("Accept", accept)
-        if self.username is not None:
+        # Credentials go to the index's own host only, as pip does: a listing may
+        # point at files anywhere.
+        if self.username is not None and parts.netloc == urlsplit(self.index_url).netloc:
             pair = f"{self.username}:{self.password or ''}".encode()
             # Unredirected: credentials never follow a redirect to another host.
             request.add_unredirected_header(

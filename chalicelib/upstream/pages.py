@@ -8,6 +8,7 @@ name data-dist-info-metadata), size and upload-time are kept when given.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -18,6 +19,15 @@ from chalicelib.errors import UpstreamFailed
 
 class UpstreamError(UpstreamFailed):
     """The upstream answered with something that is not a usable simple page."""
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _sha256(value: object) -> str | None:
+    """A sha256 only if it is one: upstream text ends up in our pages' attributes."""
+    text = str(value).lower() if isinstance(value, str) else ""
+    return text if _SHA256.fullmatch(text) else None
 
 
 @dataclass(frozen=True)
@@ -42,36 +52,39 @@ class UpstreamFile:
 
 def _metadata_hash(value: Any) -> tuple[bool, str | None]:
     if isinstance(value, dict):
-        return True, value.get("sha256")
-    return bool(value), None
+        return True, _sha256(value.get("sha256"))
+    return value is True, None
 
 
 def parse_json_page(body: bytes, page_url: str) -> list[UpstreamFile]:
     try:
-        document = json.loads(body)
-        entries = document["files"]
-    except (ValueError, KeyError, TypeError):
+        return [_json_file(entry, page_url) for entry in json.loads(body)["files"]]
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise UpstreamError("The upstream sent invalid PEP 691 JSON.", reason="bad-page") from None
-    files = []
-    for entry in entries:
-        url, _fragment = urldefrag(urljoin(page_url, entry["url"]))
-        available, metadata_sha = _metadata_hash(
-            entry.get("core-metadata", entry.get("dist-info-metadata", False))
-        )
-        files.append(
-            UpstreamFile(
-                filename=entry["filename"],
-                url=url,
-                sha256=(entry.get("hashes") or {}).get("sha256"),
-                requires_python=entry.get("requires-python"),
-                yanked=entry.get("yanked", False),
-                core_metadata_sha256=metadata_sha,
-                core_metadata=available,
-                size=entry.get("size"),
-                upload_time=entry.get("upload-time"),
-            )
-        )
-    return files
+
+
+def _json_file(entry: dict[str, Any], page_url: str) -> UpstreamFile:
+    url, _fragment = urldefrag(urljoin(page_url, str(entry["url"])))
+    available, metadata_sha = _metadata_hash(
+        entry.get("core-metadata", entry.get("dist-info-metadata", False))
+    )
+    size = entry.get("size")
+    yanked = entry.get("yanked", False)
+    return UpstreamFile(
+        filename=str(entry["filename"]),
+        url=url,
+        sha256=_sha256((entry.get("hashes") or {}).get("sha256")),
+        requires_python=_text(entry.get("requires-python")),
+        yanked=yanked if isinstance(yanked, bool | str) else False,
+        core_metadata_sha256=metadata_sha,
+        core_metadata=available,
+        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        upload_time=_text(entry.get("upload-time")),
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 class _AnchorParser(HTMLParser):
@@ -97,7 +110,7 @@ class _AnchorParser(HTMLParser):
 
 def _sha256_fragment(fragment: str) -> str | None:
     name, _, value = fragment.partition("=")
-    return value if name == "sha256" and value else None
+    return _sha256(value) if name == "sha256" else None
 
 
 def parse_html_page(body: bytes, page_url: str) -> list[UpstreamFile]:

@@ -178,7 +178,7 @@ def test_upload_over_the_size_limit_is_refused_with_413(
         monkeypatch.undo()
         reset_settings()
     assert reply.status == 413
-    assert "over this repository's limit of 100 bytes" in reply.text
+    assert "over the limit of 100 bytes" in reply.text
     assert bucket_keys(repository) == []
 
 
