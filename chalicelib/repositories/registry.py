@@ -90,6 +90,12 @@ def _validate(spec: RepositorySpec) -> None:
                 "such as https://pypi.org/simple/.",
                 reason="remote-url",
             )
+        if parts.username or parts.password:
+            raise InvalidRequest(
+                "Keep credentials out of --remote-url: pass --remote-username and "
+                "--remote-password-env instead (the URL is shown to readers).",
+                reason="remote-url-credentials",
+            )
         if spec.remote_password is not None and spec.remote_username is None:
             raise InvalidRequest("A remote password needs a remote username.", reason="remote")
         ttl = spec.cache_ttl_seconds

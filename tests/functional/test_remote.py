@@ -178,6 +178,7 @@ def test_invalid_remote_settings_are_400(gateway: Gateway) -> None:
     for payload, message in (
         ({"remote_url": "ftp://example.org/simple/"}, "Invalid --remote-url"),
         ({"remote_password": "x"}, "A remote password needs a remote username."),
+        ({"remote_url": "https://u:p@example.org/simple/"}, "Keep credentials out of --remote-url"),
     ):
         reply = gateway.request(
             "POST",
