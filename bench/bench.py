@@ -89,7 +89,11 @@ def server_pids(port: int) -> dict[str, int]:
                 continue
             table[int(entry)] = (int(stat[1]), cmd.split("\0"))
     for pid, (parent, cmd) in table.items():
-        is_chalice = any(Path(arg).name == "chalice" for arg in cmd[:2]) and "local" in cmd
+        # `chalice local`, or the local stack's wrapper of it (infra.local.chalice_local).
+        is_chalice = (
+            any(Path(arg).name == "chalice" for arg in cmd[:2])
+            or "infra.local.chalice_local" in cmd
+        ) and "local" in cmd
         if is_chalice and "--port" in cmd and cmd[cmd.index("--port") + 1] == str(port):
             siblings = [o for o, (pp, c) in table.items() if pp == parent and o != pid]
             moto = [o for o in siblings if "moto_server" in " ".join(table[o][1])]
