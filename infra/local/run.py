@@ -173,7 +173,10 @@ def main() -> int:
         moto_port=int(os.environ.get("PANTRY_MOTO_PORT") or 5000),
         admin_token=os.environ.get("PANTRY_ADMIN_TOKEN") or secrets.token_urlsafe(24),
     )
+    # Ctrl-C and SIGTERM both stop everything; set SIGINT explicitly too, since a
+    # shell that starts us in the background would have us ignore it.
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)
     try:
         stack.start()
         print(stack.banner(), flush=True)

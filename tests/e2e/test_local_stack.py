@@ -10,7 +10,8 @@ from tests.support.stack import PROJECT_DIR, LocalStack
 
 
 def test_second_run_on_a_busy_port_says_so_and_exits(stack: LocalStack) -> None:
-    environment = dict(os.environ, PANTRY_PORT=str(stack.port), PANTRY_MOTO_PORT="1")
+    moto_port = stack.moto_url.rsplit(":", 1)[1]  # busy too: nothing can start
+    environment = dict(os.environ, PANTRY_PORT=str(stack.port), PANTRY_MOTO_PORT=moto_port)
     result = subprocess.run(
         [sys.executable, "-m", "infra.local.run"],
         cwd=PROJECT_DIR,
