@@ -7,16 +7,13 @@ import json
 import os
 import zipfile
 from pathlib import Path
-from typing import Any
-
-import boto3
 
 from tests.e2e.conftest import Http
 from tests.e2e.test_upload_rules import blob_keys
 from tests.support import clients
 from tests.support.dists import Dist, wheel_bytes
 from tests.support.forms import multipart_body, upload_fields
-from tests.support.stack import LocalStack
+from tests.support.stack import LocalStack, s3_keys
 
 MIB = 1024 * 1024
 
@@ -33,16 +30,7 @@ def padded_wheel(dist: Dist, payload_bytes: int, directory: Path) -> Path:
 
 
 def staged_objects(stack: LocalStack, repository: str) -> list[str]:
-    s3: Any = boto3.client(
-        "s3",
-        endpoint_url=stack.moto_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"])
-    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"reservations/{repository}/")
-    return [item["Key"] for item in listed.get("Contents", [])]
+    return s3_keys(stack, f"reservations/{repository}/")
 
 
 def test_a_50_mb_wheel_goes_up_with_pantry_upload_and_installs_with_pip(

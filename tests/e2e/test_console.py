@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +10,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, Http, create_repository
-from tests.support import clients
-from tests.support.dists import Dist, write_dists
-from tests.support.stack import LocalStack
+from tests.support.dists import Dist
+from tests.support.stack import LocalStack, pantry_json, publish
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -23,34 +21,14 @@ SUMMARY = "Tools for <b>acme</b> & <script>alert(1)</script>"
 VERSIONS = ["1.0", "1.1", "2.0rc1"]
 
 
-def cli(stack: LocalStack, home: Path, *args: str) -> Any:
-    result = clients.pantry(
-        home, *args, "--url", stack.base_url, "--token", stack.token, "--format", "json"
-    )
-    return json.loads(result.stdout) if result.stdout.strip() else None
-
-
 @pytest.fixture(scope="module")
 def console_world(stack: LocalStack, http: Http, tmp_path_factory: pytest.TempPathFactory) -> Any:
     home = tmp_path_factory.mktemp("console")
     create_repository(http, REPOSITORY)
-    files = write_dists([Dist("Acme.Tools", v, summary=SUMMARY) for v in VERSIONS], home / "d")
-    clients.twine(
-        home,
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{stack.base_url}/{REPOSITORY}/",
-        "-u",
-        "__token__",
-        "-p",
-        stack.token,
-        *map(str, files),
-    )
-    cli(stack, home, "principals", "create", "console-reader")
-    reader = cli(stack, home, "tokens", "create", "--principal", "console-reader")["token"]
-    cli(
+    publish(stack, home, REPOSITORY, [Dist("Acme.Tools", v, summary=SUMMARY) for v in VERSIONS])
+    pantry_json(stack, home, "principals", "create", "console-reader")
+    reader = pantry_json(stack, home, "tokens", "create", "--principal", "console-reader")["token"]
+    pantry_json(
         stack,
         home,
         "repositories",
@@ -144,7 +122,7 @@ def test_admin_browses_and_deletes_two_versions_through_the_dialog(
     assert [h.inner_text().split()[0] for h in page.locator(".version h3").all()] == ["2.0rc1"]
     shot(page, "after-delete")
 
-    listed = cli(
+    listed = pantry_json(
         stack, home, "versions", "list", "--package", "acme-tools", "--repository", REPOSITORY
     )
     assert [v["version"] for v in listed] == ["2.0rc1"]
@@ -172,7 +150,7 @@ def test_a_reader_sees_no_delete_control_and_a_forged_delete_is_refused(
     assert forged == [403, 403]
     assert "2.0rc1" in [
         v["version"]
-        for v in cli(
+        for v in pantry_json(
             stack, home, "versions", "list", "--package", "acme-tools", "--repository", REPOSITORY
         )
     ]

@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,15 @@ from tests.e2e.conftest import ARTIFACTS, Http, create_repository
 from tests.e2e.test_upload_rules import blob_keys
 from tests.support import clients
 from tests.support.dists import Dist, write_dists
-from tests.support.stack import PROJECT_DIR, LocalStack, aws_environment, start_stack
+from tests.support.stack import (
+    PROJECT_DIR,
+    LocalStack,
+    aws_environment,
+    pantry_json,
+    s3_keys,
+    start_stack,
+    wait_for,
+)
 
 MAX_RECEIVES = 3
 
@@ -101,42 +109,8 @@ def published(bare_stack: LocalStack, tmp_path: Path) -> tuple[Http, str]:
     return http, repository
 
 
-def pantry(stack: LocalStack, home: Path, *args: str) -> Any:
-    command = [
-        str(clients.BIN_DIR / "pantry"),
-        *args,
-        "--url",
-        stack.base_url,
-        "--token",
-        stack.token,
-        "--format",
-        "json",
-    ]
-    return json.loads(clients.run(command, home).stdout)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.3)
-
-
 def all_keys(stack: LocalStack, repository: str, operation_id: str) -> list[str]:
-    return blob_keys(stack, repository) + _manifest(stack, operation_id)
-
-
-def _manifest(stack: LocalStack, operation_id: str) -> list[str]:
-    s3: Any = boto3.client(
-        "s3",
-        endpoint_url=stack.moto_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"])
-    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"operations/{operation_id}/")
-    return [item["Key"] for item in listed.get("Contents", [])]
+    return blob_keys(stack, repository) + s3_keys(stack, f"operations/{operation_id}/")
 
 
 def test_worker_killed_after_the_metadata_is_gone_finishes_when_restarted(
@@ -144,7 +118,7 @@ def test_worker_killed_after_the_metadata_is_gone_finishes_when_restarted(
 ) -> None:
     http, repository = published
     home = tmp_path / "cli"
-    operation = pantry(
+    operation = pantry_json(
         bare_stack,
         home,
         "versions",
@@ -162,19 +136,21 @@ def test_worker_killed_after_the_metadata_is_gone_finishes_when_restarted(
     assert crashing.wait(timeout=60) == 70  # killed mid-job, as a lost Lambda would be
 
     # The metadata is gone, the blobs are not, and the operation is unfinished.
-    described = pantry(bare_stack, home, "operations", "describe", operation["id"])
+    described = pantry_json(bare_stack, home, "operations", "describe", operation["id"])
     assert described["status"] == "running"
     assert http.request("GET", f"/{repository}/simple/doomed-pkg/").status == 404
-    assert pantry(bare_stack, home, "files", "list", "--repository", repository) == []
+    assert pantry_json(bare_stack, home, "files", "list", "--repository", repository) == []
     assert len(blob_keys(bare_stack, repository)) == 3
 
     workers.start()  # SQS redelivers once the visibility timeout has passed
     wait_for(
-        lambda: pantry(bare_stack, home, "operations", "describe", operation["id"])["done"],
+        lambda: pantry_json(bare_stack, home, "operations", "describe", operation["id"])["done"],
         60,
         "the operation to finish",
     )
-    assert pantry(bare_stack, home, "operations", "describe", operation["id"])["status"] == "done"
+    assert (
+        pantry_json(bare_stack, home, "operations", "describe", operation["id"])["status"] == "done"
+    )
     assert all_keys(bare_stack, repository, operation["id"]) == []
 
 
@@ -183,16 +159,16 @@ def test_poison_job_ends_in_the_dead_letter_queue_with_its_operation_failed(
 ) -> None:
     _http, repository = published
     home = tmp_path / "cli"
-    operation = pantry(
+    operation = pantry_json(
         bare_stack, home, "packages", "delete", "doomed-pkg", "--repository", repository, "--async"
     )
     workers.start(fault="fail:delete-after-metadata")
     wait_for(
-        lambda: pantry(bare_stack, home, "operations", "describe", operation["id"])["done"],
+        lambda: pantry_json(bare_stack, home, "operations", "describe", operation["id"])["done"],
         90,
         "the operation to fail",
     )
-    failed = pantry(bare_stack, home, "operations", "describe", operation["id"])
+    failed = pantry_json(bare_stack, home, "operations", "describe", operation["id"])
     assert failed["status"] == "failed"
     assert failed["error"] == (
         f"failed after {MAX_RECEIVES} attempts: "

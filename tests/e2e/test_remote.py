@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from tests.e2e.test_upload_rules import blob_keys
 from tests.support import clients
 from tests.support.dists import Dist, wheel_bytes, write_dists
 from tests.support.fake_index import FakeIndex
-from tests.support.stack import LocalStack, free_port
+from tests.support.stack import LocalStack, free_port, pantry_json, publish, wait_for
 
 GRAPH = [
     Dist("Remote.App", "1.0", requires=("remote_lib>=1", "Remote.Util")),
@@ -75,13 +75,6 @@ class PypiServer:
             self.process.wait(timeout=10)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.3)
-
-
 @pytest.fixture(scope="module")
 def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]:
     ARTIFACTS.mkdir(exist_ok=True)
@@ -93,15 +86,8 @@ def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]
     server.stop()
 
 
-def pantry(stack: LocalStack, home: Path, *args: str) -> Any:
-    result = clients.pantry(
-        home, *args, "--url", stack.base_url, "--token", stack.token, "--format", "json"
-    )
-    return json.loads(result.stdout) if result.stdout.strip() else None
-
-
 def create_remote(stack: LocalStack, home: Path, name: str, upstream: str, *extra: str) -> str:
-    pantry(
+    pantry_json(
         stack,
         home,
         "repositories",
@@ -159,7 +145,9 @@ def install(
 
 
 def cached_packages(stack: LocalStack, home: Path, repository: str) -> set[str]:
-    return {p["name"] for p in pantry(stack, home, "packages", "list", "--repository", repository)}
+    return {
+        p["name"] for p in pantry_json(stack, home, "packages", "list", "--repository", repository)
+    }
 
 
 def test_pull_through_cache_serves_when_the_upstream_is_down_and_refills_after_delete(
@@ -183,7 +171,7 @@ def test_pull_through_cache_serves_when_the_upstream_is_down_and_refills_after_d
     finally:
         pypiserver.start()
 
-    pantry(stack, home, "packages", "delete", "remote-lib", "--repository", repository)
+    pantry_json(stack, home, "packages", "delete", "remote-lib", "--repository", repository)
     assert cached_packages(stack, home, repository) == set(EXPECTED) - {"remote-lib"}
     install("pip", stack, repository, tmp_path / "again", "remote-app")
     wait_for(
@@ -223,7 +211,7 @@ def test_faulty_upstream_bytes_are_never_cached_nor_served(
             "the fill job to try the file",
         )
         time.sleep(1)
-        assert pantry(stack, home, "files", "list", "--repository", repository) == []
+        assert pantry_json(stack, home, "files", "list", "--repository", repository) == []
         assert blob_keys(stack, repository) == []
         redirect = http.request("GET", f"/{repository}/files/shady-pkg/{dist.wheel_filename}")
         assert redirect.headers["Location"].startswith(url.replace("/simple/", "/packages/"))
@@ -236,23 +224,10 @@ def test_json_upstream_with_credentials_is_cached_without_leaking_them(
 ) -> None:
     home = tmp_path / "home"
     private = create_repository(http, "e2e-json-upstream")
-    files = write_dists(GRAPH, tmp_path / "dists", sdists=False)
-    clients.twine(
-        home,
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{stack.base_url}/{private}/",
-        "-u",
-        "__token__",
-        "-p",
-        stack.token,
-        *map(str, files),
-    )
-    pantry(stack, home, "principals", "create", "e2e-mirror")
-    token = pantry(stack, home, "tokens", "create", "--principal", "e2e-mirror")["token"]
-    pantry(
+    publish(stack, home, private, GRAPH, sdists=False)
+    pantry_json(stack, home, "principals", "create", "e2e-mirror")
+    token = pantry_json(stack, home, "tokens", "create", "--principal", "e2e-mirror")["token"]
+    pantry_json(
         stack,
         home,
         "repositories",

@@ -8,14 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.e2e.conftest import Http
 from tests.support import clients
 from tests.support.dists import Dist, wheel_bytes, write_dists
 from tests.support.forms import multipart_body, upload_fields, wheel_upload
-from tests.support.stack import LocalStack
+from tests.support.stack import LocalStack, s3_keys
 
 JSON = {"Accept": "application/vnd.pypi.simple.v1+json"}
 DIST = Dist("Race.Car", "1.0")
@@ -27,20 +26,7 @@ def post(http: Http, repository: str, body_and_type: tuple[bytes, str]) -> Any:
 
 
 def blob_keys(stack: LocalStack, repository: str) -> list[str]:
-    s3: Any = boto3.client(
-        "s3",
-        endpoint_url=stack.moto_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    bucket = next(
-        b["Name"]
-        for b in s3.list_buckets()["Buckets"]
-        if b["Name"].startswith("pantry-local-files")
-    )
-    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"files/{repository}/")
-    return sorted(item["Key"] for item in listed.get("Contents", []))
+    return s3_keys(stack, f"files/{repository}/")
 
 
 def test_eight_concurrent_uploads_of_one_filename_have_exactly_one_winner(

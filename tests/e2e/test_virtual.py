@@ -14,7 +14,7 @@ from tests.e2e.conftest import Http, create_repository
 from tests.e2e.test_remote import PypiServer
 from tests.support import clients
 from tests.support.dists import Dist, write_dists
-from tests.support.stack import LocalStack
+from tests.support.stack import LocalStack, pantry_json, publish
 
 HIGH = [
     Dist("Virt.App", "1.0", requires=("virt-core", "virt_public")),
@@ -28,30 +28,6 @@ LOW = [
 PUBLIC = [Dist("virt-public", "1.0"), Dist("Shadowed", "9.0")]
 
 
-def cli(stack: LocalStack, home: Path, *args: str, token: str | None = None) -> Any:
-    result = clients.pantry(
-        home, *args, "--url", stack.base_url, "--token", token or stack.token, "--format", "json"
-    )
-    return json.loads(result.stdout) if result.stdout.strip() else None
-
-
-def publish(stack: LocalStack, home: Path, repository: str, dists: list[Dist]) -> None:
-    files = write_dists(dists, home / repository, sdists=False)
-    clients.twine(
-        home,
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{stack.base_url}/{repository}/",
-        "-u",
-        "__token__",
-        "-p",
-        stack.token,
-        *map(str, files),
-    )
-
-
 @pytest.fixture(scope="module")
 def virtual(stack: LocalStack, http: Http, tmp_path_factory: pytest.TempPathFactory) -> Any:
     home = tmp_path_factory.mktemp("virtual")
@@ -60,9 +36,9 @@ def virtual(stack: LocalStack, http: Http, tmp_path_factory: pytest.TempPathFact
     upstream = PypiServer(packages)
     upstream.start()
     high, low = create_repository(http, "e2e-v-high"), create_repository(http, "e2e-v-low")
-    publish(stack, home, high, HIGH)
-    publish(stack, home, low, LOW)
-    cli(
+    publish(stack, home, high, HIGH, sdists=False)
+    publish(stack, home, low, LOW, sdists=False)
+    pantry_json(
         stack,
         home,
         "repositories",
@@ -73,7 +49,7 @@ def virtual(stack: LocalStack, http: Http, tmp_path_factory: pytest.TempPathFact
         "--remote-url",
         upstream.url,
     )
-    cli(
+    pantry_json(
         stack,
         home,
         "repositories",
@@ -156,21 +132,21 @@ def test_private_project_shadows_the_public_one_unless_the_policy_says_priority(
     name, home = virtual
     assert install(stack, "pip", tmp_path / "protect", "shadowed")["shadowed"] == "1.0"
     assert install(stack, "uv", tmp_path / "protect", "shadowed")["shadowed"] == "1.0"
-    cli(stack, home, "repositories", "update", name, "--merge-policy", "priority")
+    pantry_json(stack, home, "repositories", "update", name, "--merge-policy", "priority")
     try:
         assert install(stack, "pip", tmp_path / "priority", "shadowed")["shadowed"] == "9.0"
         assert install(stack, "uv", tmp_path / "priority", "shadowed")["shadowed"] == "9.0"
     finally:
-        cli(stack, home, "repositories", "update", name, "--merge-policy", "protect")
+        pantry_json(stack, home, "repositories", "update", name, "--merge-policy", "protect")
 
 
 def test_a_reader_of_only_the_virtual_repository_installs_through_it(
     stack: LocalStack, http: Http, virtual: Any, tmp_path: Path
 ) -> None:
     name, home = virtual
-    cli(stack, home, "principals", "create", "e2e-v-reader")
-    token = cli(stack, home, "tokens", "create", "--principal", "e2e-v-reader")["token"]
-    cli(
+    pantry_json(stack, home, "principals", "create", "e2e-v-reader")
+    token = pantry_json(stack, home, "tokens", "create", "--principal", "e2e-v-reader")["token"]
+    pantry_json(
         stack,
         home,
         "repositories",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -9,8 +10,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -105,3 +108,64 @@ def aws_environment(stack: LocalStack) -> dict[str, str]:
         AWS_DEFAULT_REGION="us-east-1",
     )
     return environment
+
+
+def s3_keys(stack: LocalStack, prefix: str) -> list[str]:
+    """Keys under `prefix` in the stack's files bucket (read straight from moto)."""
+    import boto3
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=stack.moto_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    bucket = next(
+        b["Name"]
+        for b in s3.list_buckets()["Buckets"]
+        if b["Name"].startswith("pantry-local-files")
+    )
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix)
+    return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+def pantry_json(stack: LocalStack, scratch: Path, *args: str, token: str | None = None) -> Any:
+    """Run the real `pantry` CLI (as the admin unless `token`) and read its JSON output."""
+    from tests.support import clients
+
+    result = clients.pantry(
+        scratch, *args, "--url", stack.base_url, "--token", token or stack.token, "--format", "json"
+    )
+    return json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def publish(
+    stack: LocalStack, scratch: Path, repository: str, dists: list[Any], sdists: bool = True
+) -> list[Path]:
+    """Build `dists` and upload them with real twine, as the admin."""
+    from tests.support import clients
+    from tests.support.dists import write_dists
+
+    files = write_dists(dists, scratch / f"dists-{repository}", sdists=sdists)
+    clients.twine(
+        scratch,
+        "upload",
+        "--non-interactive",
+        "--disable-progress-bar",
+        "--repository-url",
+        f"{stack.base_url}/{repository}/",
+        "-u",
+        "__token__",
+        "-p",
+        stack.token,
+        *map(str, files),
+    )
+    return files
