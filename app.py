@@ -213,7 +213,8 @@ def run_jobs(event: SQSEvent) -> dict[str, Any]:
     return handlers.handle_jobs(event.to_dict(), event.context)
 
 
-# Reservations never finalized: their staged objects go (DynamoDB's TTL is lazy).
+# Hourly: reservations never finalized lose their staged objects (DynamoDB's TTL is
+# lazy), and deletes whose job message was lost are queued again.
 @app.schedule("rate(1 hour)")
-def sweep_reservations(event: CloudWatchEvent) -> int:
-    return handlers.sweep_reservations()
+def sweep_reservations(event: CloudWatchEvent) -> dict[str, int]:
+    return handlers.sweep()

@@ -13,6 +13,7 @@ killed at any step and run again (the operation id is the idempotency key):
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from packaging.utils import canonicalize_name
 from pynamodb.exceptions import DeleteError, UpdateError
@@ -24,7 +25,13 @@ from chalicelib.jobs.messages import DELETE, JobMessage, send
 from chalicelib.observability import count, logger
 from chalicelib.repositories.contents import RepositoryContents, parse_version
 from chalicelib.storage import blobs
-from chalicelib.storage.models import FileRecord, ProjectRecord, project_key
+from chalicelib.storage.models import (
+    FileRecord,
+    OperationRecord,
+    ProjectRecord,
+    project_key,
+    utcnow,
+)
 from chalicelib.upstream.cache import forget_listing
 
 DELETE_PACKAGE, DELETE_VERSION = "delete-package", "delete-version"
@@ -164,3 +171,19 @@ def _remove_project_if_empty(repository: str, project: str, operation_id: str) -
         ProjectRecord(repository, project).delete(
             condition=ProjectRecord.deletion_id == operation_id
         )
+
+
+def requeue_stale_deletes(older_than: timedelta = timedelta(minutes=30)) -> int:
+    """Send again the job of every delete still running after `older_than`: its message
+    was lost (a crash between accepting the delete and queueing it). Jobs are
+    idempotent, so a duplicate costs nothing. The operations table is small (finished
+    ones expire): a Scan is fine for an hourly sweep."""
+    stale = OperationRecord.scan(
+        (OperationRecord.status == operations.RUNNING)
+        & (OperationRecord.update_time < utcnow() - older_than)
+    )
+    count_sent = 0
+    for record in stale:
+        send(JobMessage(kind=DELETE, operation_id=record.id))
+        count_sent += 1
+    return count_sent

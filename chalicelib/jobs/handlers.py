@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.jobs import operations
-from chalicelib.jobs.deletes import run_delete
+from chalicelib.jobs.deletes import requeue_stale_deletes, run_delete
 from chalicelib.jobs.fills import run_fill
 from chalicelib.jobs.messages import DELETE, FILL, InvalidMessage, JobMessage
 from chalicelib.observability import count, logger
@@ -70,9 +70,10 @@ def handle_jobs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     )
 
 
-def sweep_reservations() -> int:
+def sweep() -> dict[str, int]:
+    """The hourly sweep: abandoned two-phase uploads, and deletes whose job was lost."""
     removed = sweep_expired_reservations()
-    if removed:
-        count("ReservationsExpired")
-        logger.info("expired reservations removed", extra={"count": removed})
-    return removed
+    requeued = requeue_stale_deletes()
+    if removed or requeued:
+        logger.info("sweep", extra={"reservations_removed": removed, "deletes_requeued": requeued})
+    return {"reservations_removed": removed, "deletes_requeued": requeued}

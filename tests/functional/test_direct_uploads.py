@@ -125,7 +125,7 @@ def test_expired_reservations_are_refused_and_swept(
         import app
         from infra.local.worker import scheduled_event
 
-        assert app.sweep_reservations(scheduled_event(), None) >= 1
+        assert app.sweep_reservations(scheduled_event(), None)["reservations_removed"] >= 1
         assert not any(second["reservation_id"] in key for key in staged_keys())
     finally:
         monkeypatch.undo()

@@ -119,3 +119,24 @@ def test_upstream_credentials_go_to_the_index_host_only() -> None:
     assert "Authorization" not in other.unredirected_hdrs
     with pytest.raises(Exception, match="non-HTTP"):
         upstream._request("file:///etc/passwd")
+
+
+def test_a_delete_whose_job_message_was_lost_is_queued_again_by_the_sweep(
+    gateway: Gateway, jobs: Jobs, repository: str
+) -> None:
+    from datetime import timedelta
+
+    import app
+    from chalicelib.storage.models import OperationRecord, utcnow
+    from infra.local.worker import scheduled_event
+
+    gateway.upload(repository, wheel_upload(Dist("orphaned", "1.0")))
+    operation = gateway.request("DELETE", f"/v1/repositories/{repository}/packages/orphaned").json()
+    for message in jobs.receive():  # the message is lost
+        jobs.sqs.delete_message(QueueUrl=jobs.queue_url, ReceiptHandle=message["ReceiptHandle"])
+    OperationRecord(operation["id"]).update(
+        actions=[OperationRecord.update_time.set(utcnow() - timedelta(hours=1))]
+    )
+    assert app.sweep_reservations(scheduled_event(), None)["deletes_requeued"] >= 1
+    jobs.run()
+    assert gateway.get(f"/v1/operations/{operation['id']}").json()["status"] == "done"

@@ -88,7 +88,7 @@ def test_each_function_has_its_own_scoped_policy(packaged: Path) -> None:
         actions = {a for s in _statements(template, role) for a in s["Action"]}
         assert "s3:ListBucket" in actions, role
     sweep = {s["Sid"]: s for s in _statements(template, "SweepReservationsRole")}
-    assert set(sweep) == {"Logs", "Reservations", "StagedBlobs"}
+    assert set(sweep) == {"Logs", "Reservations", "StagedBlobs", "StaleDeletes", "RequeueDeletes"}
     jobs = {s["Sid"] for s in _statements(template, "RunJobsRole")}
     assert "AdminToken" not in jobs  # only the API reads the admin secret
 
