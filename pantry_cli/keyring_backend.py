@@ -22,8 +22,9 @@ from pantry_cli import config
 USERNAME = "__token__"
 
 
-def _origin(url: str) -> tuple[str, int | None] | None:
-    # Services arrive as full URLs, or as a bare host[:port] (pip tries both).
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port); services arrive as full URLs, or as a bare host[:port]
+    (pip tries both), which carry no scheme."""
     parts = urlsplit(url if "://" in url else f"//{url}")
     if not parts.hostname:
         return None
@@ -31,7 +32,7 @@ def _origin(url: str) -> tuple[str, int | None] | None:
         port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
     except ValueError:
         return None
-    return parts.hostname.lower(), port
+    return parts.scheme.lower(), parts.hostname.lower(), port
 
 
 def _token_for(service: str) -> str | None:
@@ -41,10 +42,11 @@ def _token_for(service: str) -> str | None:
     wanted, asked = _origin(url), _origin(service)
     if wanted is None or asked is None:
         return None
-    host_matches = asked[0] == wanted[0]
-    # A bare host (no scheme) carries no default port: accept it on the host alone.
-    port_matches = asked[1] is None or asked[1] == wanted[1]
-    return token if host_matches and port_matches else None
+    scheme, host, port = asked
+    # A bare host has no scheme, nor a default port: judge it by what it does say.
+    same_scheme = not scheme or scheme == wanted[0]
+    same_port = port is None or port == wanted[2]
+    return token if same_scheme and host == wanted[1] and same_port else None
 
 
 class PantryKeyring(KeyringBackend):
