@@ -15,7 +15,7 @@ from tests.e2e.conftest import Http, create_repository
 from tests.e2e.test_upload_rules import blob_keys
 from tests.support import clients
 from tests.support.dists import Dist, write_dists
-from tests.support.stack import LocalStack
+from tests.support.stack import LocalStack, publish
 
 REPOSITORY = "e2e-guarded"
 CALLERS = ["anonymous", "wrong", "revoked", "expired", "reader", "writer", "repoAdmin", "admin"]
@@ -50,20 +50,7 @@ def world(stack: LocalStack, http: Http, tmp_path_factory: pytest.TempPathFactor
     home = tmp_path_factory.mktemp("access")
     create_repository(http, REPOSITORY)
     dists = [Dist("guarded-pkg", "1.0")] + [Dist("guarded-pkg", f"0.{i}") for i in range(8)]
-    files = write_dists(dists, home / "dists", sdists=False)
-    clients.twine(
-        home,
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{stack.base_url}/{REPOSITORY}/",
-        "-u",
-        "__token__",
-        "-p",
-        stack.token,
-        *map(str, files),
-    )
+    publish(stack, home, REPOSITORY, dists, sdists=False)
 
     def token(principal: str, *extra: str) -> str:
         created = admin_cli(
@@ -245,20 +232,7 @@ def test_anonymous_pip_gets_401_until_all_users_may_read(
     stack: LocalStack, http: Http, tmp_path: Path
 ) -> None:
     repository = create_repository(http, "e2e-opens-up")
-    files = write_dists([Dist("opening", "1.0")], tmp_path / "dists", sdists=False)
-    clients.twine(
-        tmp_path,
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{stack.base_url}/{repository}/",
-        "-u",
-        "__token__",
-        "-p",
-        stack.token,
-        *map(str, files),
-    )
+    publish(stack, tmp_path, repository, [Dist("opening", "1.0")], sdists=False)
     python = clients.new_venv(tmp_path / "venv", tmp_path)
     anonymous_index = f"{stack.base_url}/{repository}/simple/"
     refused = clients.pip(

@@ -20,13 +20,13 @@ import pytest
 
 from tests.e2e.conftest import ARTIFACTS, Http, create_repository
 from tests.e2e.test_upload_rules import blob_keys
-from tests.support import clients
-from tests.support.dists import Dist, write_dists
+from tests.support.dists import Dist
 from tests.support.stack import (
     PROJECT_DIR,
     LocalStack,
     aws_environment,
     pantry_json,
+    publish,
     s3_keys,
     start_stack,
     wait_for,
@@ -92,20 +92,7 @@ def workers(bare_stack: LocalStack) -> Iterator[Workers]:
 def published(bare_stack: LocalStack, tmp_path: Path) -> tuple[Http, str]:
     http = Http(bare_stack)
     repository = create_repository(http, f"jobs-{int(time.time() * 1000) % 10**8}")
-    files = write_dists([Dist("Doomed.Pkg", "1.0")], tmp_path / "dists")
-    clients.twine(
-        tmp_path / "home",
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{bare_stack.base_url}/{repository}/",
-        "-u",
-        "__token__",
-        "-p",
-        bare_stack.token,
-        *map(str, files),
-    )
+    publish(bare_stack, tmp_path / "home", repository, [Dist("Doomed.Pkg", "1.0")])
     return http, repository
 
 

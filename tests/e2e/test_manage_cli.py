@@ -12,8 +12,8 @@ import pytest
 from tests.e2e.conftest import Http
 from tests.e2e.test_upload_rules import blob_keys
 from tests.support import clients
-from tests.support.dists import Dist, write_dists
-from tests.support.stack import LocalStack
+from tests.support.dists import Dist
+from tests.support.stack import LocalStack, publish
 
 VERSIONS = ["0.9", "1.0", "1.0.post1", "2.0a1", "2.0rc1", "2.0", "2.1.dev3"]
 
@@ -43,20 +43,7 @@ def cli(stack: LocalStack, repository: str, tmp_path: Path) -> Cli:
 @pytest.fixture
 def stocked(stack: LocalStack, repository: str, tmp_path: Path) -> str:
     dists = [Dist("Tool.Kit", version) for version in VERSIONS] + [Dist("other_lib", "3.0")]
-    files = write_dists(dists, tmp_path / "dists")
-    clients.twine(
-        tmp_path / "twine-home",
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{stack.base_url}/{repository}/",
-        "-u",
-        "__token__",
-        "-p",
-        stack.token,
-        *map(str, files),
-    )
+    publish(stack, tmp_path / "twine-home", repository, dists)
     return repository
 
 
@@ -150,20 +137,7 @@ def test_reupload_after_delete_works(
     cli: Cli, stack: LocalStack, stocked: str, tmp_path: Path
 ) -> None:
     cli("versions", "delete", "0.9", "--package", "tool-kit")
-    files = write_dists([Dist("Tool.Kit", "0.9")], tmp_path / "again")
-    clients.twine(
-        tmp_path / "twine-home",
-        "upload",
-        "--non-interactive",
-        "--disable-progress-bar",
-        "--repository-url",
-        f"{stack.base_url}/{stocked}/",
-        "-u",
-        "__token__",
-        "-p",
-        stack.token,
-        *map(str, files),
-    )
+    publish(stack, tmp_path / "twine-home", stocked, [Dist("Tool.Kit", "0.9")])
     assert "0.9" in [v["version"] for v in cli.json("versions", "list", "--package", "tool-kit")]
 
 

@@ -8,6 +8,7 @@ missing binary type would break these tests as it would break production.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -160,3 +161,22 @@ def jobs(gateway: Gateway) -> Jobs:
     import app
 
     return Jobs(app)
+
+
+@contextlib.contextmanager
+def settings_override(**environment: str) -> Iterator[None]:
+    """Run the app with some settings changed (environment variables), then restore."""
+    from chalicelib.settings import reset_settings
+
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
+    reset_settings()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        reset_settings()

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from tests.functional.conftest import Gateway, Jobs
+from tests.functional.conftest import Gateway, Jobs, settings_override
 from tests.functional.test_uploads import bucket_keys
 from tests.support.dists import Dist
 from tests.support.forms import sdist_upload, wheel_upload
@@ -173,17 +173,15 @@ def test_one_bad_message_does_not_fail_the_others_in_its_batch(
 
 
 def test_job_failing_on_its_last_allowed_attempt_marks_the_operation_failed(
-    gateway: Gateway, jobs: Jobs, stocked: str, monkeypatch: pytest.MonkeyPatch
+    gateway: Gateway, jobs: Jobs, stocked: str
 ) -> None:
-    from chalicelib.settings import get_settings, reset_settings
+    from chalicelib.settings import get_settings
 
     reply = gateway.request("DELETE", f"/v1/repositories/{stocked}/packages/pkg-two")
     operation_path = f"/v1/operations/{reply.json()['id']}"
     message = jobs.receive()[0]
     # The job fails at the same step on every attempt: a poison message.
-    monkeypatch.setenv("PANTRY_FAULT_INJECTION", "fail:delete-after-metadata")
-    reset_settings()
-    try:
+    with settings_override(PANTRY_FAULT_INJECTION="fail:delete-after-metadata"):
         attempts = get_settings().job_max_receives
         for attempt in range(1, attempts + 1):
             event = jobs.event([message])
@@ -194,7 +192,4 @@ def test_job_failing_on_its_last_allowed_attempt_marks_the_operation_failed(
             status = get_json(gateway, operation_path)
             assert status["status"] == ("failed" if attempt == attempts else "running")
             assert "injected failure at delete-after-metadata" in status["error"]
-    finally:
-        monkeypatch.undo()
-        reset_settings()
     assert status["error"].startswith(f"failed after {attempts} attempts: InjectedFault")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-import pytest
 import requests
 
-from tests.functional.conftest import Gateway
+from tests.functional.conftest import Gateway, settings_override
 from tests.functional.test_uploads import bucket_keys
 from tests.support.dists import Dist, wheel_bytes
 from tests.support.forms import multipart_body, upload_fields
@@ -24,6 +23,23 @@ def form(dist: Dist, content: bytes, **extra: str) -> tuple[bytes, str]:
 
 def post(gateway: Gateway, repository: str, step: str, body: tuple[bytes, str]) -> Any:
     return gateway.request("POST", f"/{repository}/{step}", {"Content-Type": body[1]}, body[0])
+
+
+def reserve(gateway: Gateway, repository: str, content: bytes, put: bytes | None) -> Any:
+    """Reserve `content`'s upload, then PUT `put` (None: no PUT) to the presigned URL."""
+    answer = post(gateway, repository, "reserve", form(DIST, content)).json()
+    if put is not None:
+        requests.put(answer["upload_url"], data=put, headers=answer["upload_headers"], timeout=10)
+    return answer
+
+
+def finalize(gateway: Gateway, repository: str, content: bytes, answer: Any) -> Any:
+    return post(
+        gateway,
+        repository,
+        "finalize",
+        form(DIST, content, reservation_id=answer["reservation_id"]),
+    )
 
 
 def staged_keys() -> list[str]:
@@ -71,15 +87,9 @@ def test_finalize_after_tampered_bytes_records_nothing_and_leaves_nothing(
     gateway: Gateway, repository: str
 ) -> None:
     content = wheel_bytes(DIST)
-    answer = post(gateway, repository, "reserve", form(DIST, content)).json()
     tampered = wheel_bytes(Dist(DIST.name, DIST.version, salt="tampered"))
-    requests.put(answer["upload_url"], data=tampered, headers=answer["upload_headers"], timeout=10)
-    finalized = post(
-        gateway,
-        repository,
-        "finalize",
-        form(DIST, content, reservation_id=answer["reservation_id"]),
-    )
+    answer = reserve(gateway, repository, content, put=tampered)
+    finalized = finalize(gateway, repository, content, answer)
     assert finalized.status == 400
     assert "does not match the file's contents" in finalized.json()["error"]["message"]
     assert gateway.get(f"/v1/repositories/{repository}/files").json()["files"] == []
@@ -89,47 +99,24 @@ def test_finalize_after_tampered_bytes_records_nothing_and_leaves_nothing(
 
 def test_finalize_without_the_put_is_refused(gateway: Gateway, repository: str) -> None:
     content = wheel_bytes(DIST)
-    answer = post(gateway, repository, "reserve", form(DIST, content)).json()
-    finalized = post(
-        gateway,
-        repository,
-        "finalize",
-        form(DIST, content, reservation_id=answer["reservation_id"]),
-    )
+    answer = reserve(gateway, repository, content, put=None)
+    finalized = finalize(gateway, repository, content, answer)
     assert finalized.status == 400
     assert "PUT the file to upload_url first" in finalized.json()["error"]["message"]
 
 
-def test_expired_reservations_are_refused_and_swept(
-    gateway: Gateway, repository: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from chalicelib.settings import reset_settings
-
-    monkeypatch.setenv("PANTRY_RESERVATION_SECONDS", "0")
-    reset_settings()
-    try:
+def test_expired_reservations_are_refused_and_swept(gateway: Gateway, repository: str) -> None:
+    with settings_override(PANTRY_RESERVATION_SECONDS="0"):
         content = wheel_bytes(DIST)
-        first = post(gateway, repository, "reserve", form(DIST, content)).json()
-        requests.put(first["upload_url"], data=content, headers=first["upload_headers"], timeout=10)
-        late = post(
-            gateway,
-            repository,
-            "finalize",
-            form(DIST, content, reservation_id=first["reservation_id"]),
-        )
+        first = reserve(gateway, repository, content, put=content)
+        late = finalize(gateway, repository, content, first)
         assert late.status == 410
-        second = post(gateway, repository, "reserve", form(DIST, content)).json()
-        requests.put(
-            second["upload_url"], data=content, headers=second["upload_headers"], timeout=10
-        )
+        second = reserve(gateway, repository, content, put=content)
         import app
         from infra.local.worker import scheduled_event
 
         assert app.sweep_reservations(scheduled_event(), None)["reservations_removed"] >= 1
         assert not any(second["reservation_id"] in key for key in staged_keys())
-    finally:
-        monkeypatch.undo()
-        reset_settings()
 
 
 def test_reserving_in_a_remote_repository_is_405(gateway: Gateway) -> None:
@@ -146,18 +133,10 @@ def test_reserving_in_a_remote_repository_is_405(gateway: Gateway) -> None:
     assert refused.status == 405
 
 
-def test_legacy_upload_over_the_api_gateway_limit_is_413(
-    gateway: Gateway, repository: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from chalicelib.settings import reset_settings
+def test_legacy_upload_over_the_api_gateway_limit_is_413(gateway: Gateway, repository: str) -> None:
     from tests.support.forms import wheel_upload
 
-    monkeypatch.setenv("PANTRY_MAX_LEGACY_BODY_BYTES", "500")
-    reset_settings()
-    try:
+    with settings_override(PANTRY_MAX_LEGACY_BODY_BYTES="500"):
         reply = gateway.upload(repository, wheel_upload(DIST))
-    finally:
-        monkeypatch.undo()
-        reset_settings()
     assert reply.status == 413
     assert "`pantry upload`" in reply.text

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.functional.conftest import Gateway
+from tests.functional.conftest import Gateway, settings_override
 from tests.support.dists import Dist, sdist_bytes, wheel_bytes
 from tests.support.forms import multipart_body, sdist_upload, upload_fields, wheel_upload
 
@@ -165,18 +165,10 @@ def test_rejected_upload_answers_4xx_and_leaves_repository_unchanged(
     assert bucket_keys(repository) == []
 
 
-def test_upload_over_the_size_limit_is_refused_with_413(
-    gateway: Gateway, repository: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from chalicelib.settings import reset_settings
+def test_upload_over_the_size_limit_is_refused_with_413(gateway: Gateway, repository: str) -> None:
 
-    monkeypatch.setenv("PANTRY_MAX_FILE_BYTES", "100")
-    reset_settings()
-    try:
+    with settings_override(PANTRY_MAX_FILE_BYTES="100"):
         reply = gateway.upload(repository, wheel_upload(DIST))
-    finally:
-        monkeypatch.undo()
-        reset_settings()
     assert reply.status == 413
     assert "over the limit of 100 bytes" in reply.text
     assert bucket_keys(repository) == []
